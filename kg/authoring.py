@@ -1,0 +1,575 @@
+"""Read the authored YAML into checked records, with file and line for every problem.
+
+The YAML format is described at the head of ``kg/data/context.yaml`` and in
+the README. This module knows nothing of RDF: it checks shape, types, ids and
+references, and collects every problem before raising one
+:class:`~kg.errors.DataError`, so an analyst sees all mistakes at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kg import model
+from kg.errors import DataError, Problem
+
+Span = tuple[int, int]
+_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class _Map(dict[Any, Any]):
+    """A YAML mapping that remembers the line of itself and of each key."""
+
+    line: int = 0
+    key_lines: dict[Any, int]
+
+
+class _List(list[Any]):
+    line: int = 0
+
+
+class _DuplicateKey(Exception):
+    def __init__(self, key: object, line: int) -> None:
+        self.key, self.line = key, line
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _Map:
+    loader.flatten_mapping(node)
+    out = _Map()
+    out.line = node.start_mark.line + 1
+    out.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in out:
+            raise _DuplicateKey(key, key_node.start_mark.line + 1)
+        out[key] = loader.construct_object(value_node, deep=True)
+        out.key_lines[key] = key_node.start_mark.line + 1
+    return out
+
+
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> _List:
+    out = _List(loader.construct_object(child, deep=True) for child in node.value)
+    out.line = node.start_mark.line + 1
+    return out
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+@dataclass(frozen=True)
+class Where:
+    file: str
+    line: int
+    record: str | None
+
+
+@dataclass(frozen=True)
+class Link:
+    """One stated (or editorial) relation from a record to another."""
+
+    field: str
+    target: str
+    spans: tuple[Span, ...]
+    where: Where
+
+
+@dataclass
+class Entity:
+    id: str
+    types: tuple[str, ...]
+    zh: str
+    en: str
+    term: str
+    aliases: tuple[str, ...]
+    spans: tuple[Span, ...]
+    values: dict[str, Any]
+    links: list[Link]
+    members: str | None
+    where: Where
+
+    @property
+    def family(self) -> str:
+        return model.TYPES[self.types[0]].family
+
+    @property
+    def wordings(self) -> tuple[str, ...]:
+        """What the article calls this entity: its term and aliases."""
+        return (self.term, *self.aliases)
+
+
+@dataclass
+class Observation:
+    id: str
+    indicator: str
+    year: int
+    status: str
+    value: Decimal
+    unit: str
+    comparator: str
+    modality: str | None
+    wording: str
+    about: str | None
+    area: str
+    spans: tuple[Span, ...]
+    where: Where
+
+
+@dataclass
+class SourceInfo:
+    id: str
+    file: str
+    sha256: str
+    characters: int
+    text_of: str
+    where: Where
+
+
+@dataclass
+class Dataset:
+    """Everything the YAML files say, checked for shape and references."""
+
+    entities: dict[str, Entity] = field(default_factory=dict)
+    observations: dict[str, Observation] = field(default_factory=dict)
+    metadata: dict[str, Any] = field(default_factory=dict)
+    source: SourceInfo | None = None
+
+    def links(self) -> Iterable[tuple[Entity, Link]]:
+        for entity in self.entities.values():
+            for link in entity.links:
+                yield entity, link
+
+
+class _Reader:
+    """Collects problems while reading one or more YAML files."""
+
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+        self.data = Dataset()
+        self._first_seen: dict[str, Where] = {}
+
+    def problem(self, where: Where, fld: str | None, message: str, line: int | None = None) -> None:
+        self.problems.append(Problem(where.file, line or where.line, where.record, fld, message))
+
+    # -- files -----------------------------------------------------------------
+
+    def read_file(self, path: Path, label: str) -> None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            self.problems.append(Problem(label, None, None, None, f"not UTF-8 text ({exc.reason})"))
+            return
+        try:
+            doc = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        except _DuplicateKey as exc:
+            self.problems.append(Problem(label, exc.line, None, str(exc.key), "duplicate key"))
+            return
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = mark.line + 1 if mark is not None else None
+            reason = getattr(exc, "problem", None) or str(exc)
+            self.problems.append(Problem(label, line, None, None, f"not valid YAML: {reason}"))
+            return
+        if doc is None:
+            return
+        top = Where(label, 1, None)
+        if not isinstance(doc, _Map):
+            self.problem(top, None, "the file must be a mapping with 'records:' (or 'dataset:'/'source:')")
+            return
+        for key in doc:
+            where = Where(label, doc.key_lines[key], None)
+            if key == "records":
+                self._records(doc[key], where)
+            elif key == "dataset":
+                self._dataset(doc[key], where)
+            elif key == "source":
+                self._source(doc[key], where)
+            else:
+                self.problem(where, str(key), "unknown top-level key (expected records, dataset or source)")
+
+    def _records(self, items: Any, where: Where) -> None:
+        if not isinstance(items, list):
+            self.problem(where, "records", "must be a list of records")
+            return
+        for item in items:
+            if not isinstance(item, _Map):
+                self.problem(where, "records", f"each record must be a mapping, got {item!r}")
+                continue
+            rid = item.get("id")
+            rwhere = Where(where.file, item.line, rid if isinstance(rid, str) else None)
+            if not isinstance(rid, str) or not _ID.match(rid):
+                self.problem(
+                    rwhere,
+                    "id",
+                    f"must be a lower-case slug such as 'qilu-petrochemical', got {rid!r}",
+                    item.key_lines.get("id"),
+                )
+                continue
+            if rid in self._first_seen:
+                first = self._first_seen[rid]
+                self.problem(
+                    rwhere, "id", f"duplicate id, first defined at {first.file}:{first.line}", item.key_lines.get("id")
+                )
+                continue
+            self._first_seen[rid] = rwhere
+            if item.get("type") == model.OBSERVATION:
+                self._observation(item, rwhere)
+            else:
+                self._entity(item, rwhere)
+
+    # -- field helpers -------------------------------------------------------------
+
+    def _line(self, item: _Map, key: str) -> int:
+        return item.key_lines.get(key, item.line)
+
+    def _text(self, item: _Map, key: str, where: Where, *, required: bool = True) -> str | None:
+        value = item.get(key)
+        if value is None:
+            if required:
+                self.problem(where, key, "missing")
+            return None
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str) or not value.strip():
+            self.problem(where, key, f"must be a non-empty text, got {value!r}", self._line(item, key))
+            return None
+        return value
+
+    def _spans(self, value: Any, where: Where, fld: str, line: int) -> tuple[Span, ...] | None:
+        if not isinstance(value, list) or not value:
+            self.problem(where, fld, "must be a non-empty list of [start, end] pairs", line)
+            return None
+        spans: list[Span] = []
+        for pair in value:
+            if (
+                not isinstance(pair, list)
+                or len(pair) != 2
+                or not all(isinstance(x, int) and not isinstance(x, bool) for x in pair)
+            ):
+                self.problem(
+                    where,
+                    fld,
+                    f"each span must be [start, end] with two integers, got {pair!r}",
+                    getattr(pair, "line", line),
+                )
+                return None
+            start, end = pair
+            if start < 0 or end <= start:
+                self.problem(
+                    where, fld, f"span [{start}, {end}] must have 0 <= start < end", getattr(pair, "line", line)
+                )
+                return None
+            spans.append((start, end))
+        return tuple(spans)
+
+    # -- records ---------------------------------------------------------------------
+
+    def _entity(self, item: _Map, where: Where) -> None:
+        ok = True
+        for key in model.ENTITY_REQUIRED:
+            if key not in item:
+                self.problem(where, key, "missing")
+                ok = False
+        raw_types = item.get("type")
+        types = tuple(raw_types) if isinstance(raw_types, list) else (raw_types,)
+        for t in types:
+            if t not in model.TYPES:
+                known = ", ".join(sorted([*model.TYPES, model.OBSERVATION]))
+                self.problem(where, "type", f"unknown type {t!r}; known types: {known}", self._line(item, "type"))
+                ok = False
+        for key in item:
+            if key not in model.ENTITY_FIELDS and key not in model.VALUE_FIELDS and key not in model.LINK_FIELDS:
+                self.problem(where, str(key), "unknown field", self._line(item, key))
+                ok = False
+        zh = self._text(item, "zh", where)
+        en = self._text(item, "en", where)
+        term = self._text(item, "term", where, required=False) or zh
+        aliases_raw = item.get("aliases", [])
+        if not isinstance(aliases_raw, list) or not all(isinstance(a, str) and a for a in aliases_raw):
+            self.problem(where, "aliases", "must be a list of texts", self._line(item, "aliases"))
+            ok = False
+            aliases_raw = []
+        spans = self._spans(item.get("spans"), where, "spans", self._line(item, "spans")) if "spans" in item else None
+        members = item.get("members")
+        if members is not None and members not in model.MEMBER_CLASSES:
+            self.problem(
+                where, "members", f"must be one of {', '.join(model.MEMBER_CLASSES)}", self._line(item, "members")
+            )
+            ok = False
+        values: dict[str, Any] = {}
+        for key, spec in model.VALUE_FIELDS.items():
+            if key in item:
+                value = self._value(item[key], spec, where, key, self._line(item, key))
+                if value is None:
+                    ok = False
+                else:
+                    values[key] = value
+        links: list[Link] = []
+        for key in model.LINK_FIELDS:
+            if key in item:
+                parsed = self._links(item[key], where, key, self._line(item, key), spans or ())
+                if parsed is None:
+                    ok = False
+                else:
+                    links.extend(parsed)
+        if not ok or zh is None or en is None or term is None or spans is None:
+            return
+        self.data.entities[where.record or ""] = Entity(
+            id=where.record or "",
+            types=types,
+            zh=zh,
+            en=en,
+            term=term,
+            aliases=tuple(aliases_raw),
+            spans=spans,
+            values=values,
+            links=links,
+            members=members,
+            where=where,
+        )
+
+    def _value(self, raw: Any, spec: model.ValueField, where: Where, key: str, line: int) -> Any:
+        items = raw if spec.many and isinstance(raw, list) else [raw]
+        out = []
+        for value in items:
+            if spec.kind is model.ValueKind.INTEGER:
+                if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                    self.problem(where, key, f"must be a non-negative integer, got {value!r}", line)
+                    return None
+            elif spec.kind is model.ValueKind.DATE:
+                if isinstance(value, str):
+                    try:
+                        value = dt.date.fromisoformat(value)
+                    except ValueError:
+                        pass
+                if not isinstance(value, dt.date):
+                    self.problem(where, key, f"must be a date such as 2023-02-02, got {value!r}", line)
+                    return None
+            else:
+                if isinstance(value, int) and not isinstance(value, bool):
+                    value = str(value)
+                if not isinstance(value, str) or not value:
+                    self.problem(where, key, f"must be a text, got {value!r}", line)
+                    return None
+            out.append(value)
+        return out if spec.many else out[0]
+
+    def _links(self, raw: Any, where: Where, key: str, line: int, default: tuple[Span, ...]) -> list[Link] | None:
+        items = raw if isinstance(raw, list) else [raw]
+        editorial = model.LINK_FIELDS[key].editorial
+        out: list[Link] = []
+        for item in items:
+            item_line = getattr(item, "line", line)
+            target: Any
+            if isinstance(item, str):
+                target, spans = item, default
+            elif isinstance(item, _Map):
+                extra = set(item) - {"to", "spans"}
+                if extra:
+                    self.problem(
+                        where,
+                        key,
+                        f"unknown key(s) {', '.join(map(str, sorted(extra)))} in link "
+                        "(a link has 'to' and optional 'spans')",
+                        item_line,
+                    )
+                    return None
+                target = item.get("to")
+                if not isinstance(target, str):
+                    self.problem(where, key, "a link needs 'to: <record id>'", item_line)
+                    return None
+                if "spans" in item:
+                    parsed = self._spans(item["spans"], where, key, item.key_lines["spans"])
+                    if parsed is None:
+                        return None
+                    spans = parsed
+                else:
+                    spans = default
+            else:
+                self.problem(
+                    where,
+                    key,
+                    f"must be a record id, a list of ids or {{to: id, spans: [...]}}, got {item!r}",
+                    item_line,
+                )
+                return None
+            out.append(Link(key, target, () if editorial else spans, Where(where.file, item_line, where.record)))
+        return out
+
+    def _observation(self, item: _Map, where: Where) -> None:
+        ok = True
+        for key in item:
+            if key not in model.OBSERVATION_FIELDS:
+                self.problem(where, str(key), "unknown field for an Observation", self._line(item, key))
+                ok = False
+        for key in model.OBSERVATION_REQUIRED:
+            if key not in item:
+                self.problem(where, key, "missing")
+                ok = False
+        if not ok:
+            return
+        year = item["year"]
+        if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2100:
+            self.problem(where, "year", f"must be a year such as 2023, got {year!r}", self._line(item, "year"))
+            ok = False
+        choices = {"status": model.STATUSES, "comparator": model.COMPARATORS, "modality": model.MODALITIES}
+        for key, allowed in choices.items():
+            if key in item and item[key] not in allowed:
+                self.problem(
+                    where, key, f"must be one of {', '.join(allowed)}, got {item[key]!r}", self._line(item, key)
+                )
+                ok = False
+        unit = item["unit"]
+        if unit not in model.UNITS:
+            self.problem(
+                where, "unit", f"unknown unit {unit!r}; known units: {' '.join(model.UNITS)}", self._line(item, "unit")
+            )
+            ok = False
+        raw_value = item["value"]
+        value: Decimal | None = None
+        if isinstance(raw_value, (int, float)) and not isinstance(raw_value, bool):
+            try:
+                value = Decimal(str(raw_value))
+            except InvalidOperation:
+                value = None
+        if value is None or not value.is_finite():
+            self.problem(where, "value", f"must be a number, got {raw_value!r}", self._line(item, "value"))
+            ok = False
+        wording = self._text(item, "wording", where)
+        about = self._text(item, "about", where, required=False)
+        area = self._text(item, "area", where, required=False) or model.DEFAULT_AREA
+        indicator = self._text(item, "indicator", where)
+        spans = self._spans(item["spans"], where, "spans", self._line(item, "spans"))
+        if not ok or wording is None or indicator is None or spans is None or value is None:
+            return
+        self.data.observations[where.record or ""] = Observation(
+            id=where.record or "",
+            indicator=indicator,
+            year=year,
+            status=item["status"],
+            value=value,
+            unit=unit,
+            comparator=item.get("comparator", "="),
+            modality=item.get("modality"),
+            wording=wording,
+            about=about,
+            area=area,
+            spans=spans,
+            where=where,
+        )
+
+    def _dataset(self, raw: Any, where: Where) -> None:
+        if not isinstance(raw, _Map):
+            self.problem(where, "dataset", "must be a mapping")
+            return
+        allowed = {"title", "description", "license", "version"}
+        for key in raw:
+            if key not in allowed:
+                self.problem(where, f"dataset.{key}", "unknown field", raw.key_lines[key])
+        self.data.metadata = dict(raw)
+
+    def _source(self, raw: Any, where: Where) -> None:
+        if not isinstance(raw, _Map):
+            self.problem(where, "source", "must be a mapping")
+            return
+        swhere = Where(where.file, raw.line, "source")
+        for key in raw:
+            if key not in {"id", "file", "sha256", "characters", "textOf"}:
+                self.problem(swhere, str(key), "unknown field", raw.key_lines[key])
+        sha = raw.get("sha256")
+        if not isinstance(sha, str) or not re.fullmatch(r"[0-9a-f]{64}", sha):
+            self.problem(swhere, "sha256", "must be 64 lower-case hex digits")
+            return
+        chars = raw.get("characters")
+        if not isinstance(chars, int) or chars <= 0:
+            self.problem(swhere, "characters", "must be a positive integer")
+            return
+        sid, fname, text_of = raw.get("id"), raw.get("file"), raw.get("textOf")
+        if not all(isinstance(x, str) for x in (sid, fname, text_of)):
+            self.problem(swhere, None, "needs id, file and textOf as texts")
+            return
+        self.data.source = SourceInfo(str(sid), str(fname), sha, chars, str(text_of), swhere)
+
+    # -- references ----------------------------------------------------------------
+
+    def check_references(self) -> None:
+        data = self.data
+        ids = set(data.entities)
+
+        def need(where: Where, fld: str, target: str, families: tuple[str, ...] | None = None) -> None:
+            if target not in ids:
+                hint = ""
+                close = _close_matches(target, ids)
+                if close:
+                    hint = f" (did you mean {', '.join(close)}?)"
+                self.problem(where, fld, f"refers to unknown record {target!r}{hint}")
+            elif families and data.entities[target].family not in families:
+                self.problem(
+                    where,
+                    fld,
+                    f"{target!r} is a {data.entities[target].types[0]}, expected one of: {', '.join(families)}",
+                )
+
+        for _entity, link in data.links():
+            need(link.where, link.field, link.target)
+        for obs in data.observations.values():
+            need(obs.where, "indicator", obs.indicator, ("indicator",))
+            need(obs.where, "area", obs.area, ("place",))
+            if obs.about is not None:
+                need(obs.where, "about", obs.about)
+        if data.source is None:
+            self.problems.append(Problem("(data)", None, None, "source", "no 'source:' section in any file"))
+        else:
+            need(data.source.where, "textOf", data.source.text_of, ("article",))
+
+
+def _close_matches(word: str, candidates: Iterable[str]) -> list[str]:
+    import difflib
+
+    return difflib.get_close_matches(word, sorted(candidates), n=3, cutoff=0.6)
+
+
+def load_dataset(directory: str | Path | None = None) -> Dataset:
+    """Read every ``*.yaml`` file of ``directory`` (default: the packaged data).
+
+    Raises :class:`~kg.errors.DataError` listing every problem found.
+
+    >>> data = load_dataset()
+    >>> data.entities["qilu-petrochemical"].zh
+    '齐鲁石化'
+    """
+    from kg.resources import data_dir
+
+    root = Path(directory) if directory is not None else data_dir()
+    if not root.is_dir():
+        raise DataError([Problem(str(root), None, None, None, "data directory not found")])
+    files = sorted(root.glob("*.yaml"))
+    if not files:
+        raise DataError([Problem(str(root), None, None, None, "no *.yaml files in the data directory")])
+    reader = _Reader()
+    for path in files:
+        reader.read_file(path, _display(path))
+    if not reader.problems:
+        reader.check_references()
+    if reader.problems:
+        raise DataError(reader.problems)
+    return reader.data
+
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

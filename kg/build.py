@@ -1,0 +1,220 @@
+"""Turn checked records into the RDF graph.
+
+Every node gets a readable IRI under ``https://w3id.org/linzi-kg/id/`` (no
+blank nodes), so the export is deterministic and every fact can be linked to.
+Each link is also reified as an ``rdf:Statement`` carrying its source spans
+(``prov:wasDerivedFrom``), or, for editorial classification, typed
+``lz:EditorialClassification`` and attributed to the linzi-kg editors.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import OWL, RDF, RDFS, XSD
+
+from kg import model
+from kg.authoring import Dataset, Entity, Observation, Span
+from kg.namespaces import (
+    DCAT,
+    DCTERMS,
+    ID,
+    LZ,
+    OA,
+    ONTOLOGY_IRI,
+    PREFIXES,
+    PROV,
+    QB,
+    SDMX_ATTR,
+    SDMX_DIM,
+    SDMX_MEASURE,
+    SKOS,
+)
+
+DATASET = ID["dataset"]
+FIGURES = ID["dataset/figures"]
+EDITORS = ID["agent/linzi-kg-editors"]
+
+
+def entity_iri(entity: Entity) -> URIRef:
+    """``id/<family>/<record id>``, e.g. ``id/enterprise/qilu-petrochemical``."""
+    return ID[f"{entity.family}/{entity.id}"]
+
+
+def observation_iri(obs: Observation) -> URIRef:
+    return ID[f"observation/{obs.id}"]
+
+
+def span_iri(span: Span) -> URIRef:
+    return ID[f"span/{span[0]}-{span[1]}"]
+
+
+def new_graph() -> Graph:
+    """An empty graph with the project's prefixes bound."""
+    graph = Graph(bind_namespaces="none")
+    for prefix, ns in PREFIXES.items():
+        graph.bind(prefix, ns)
+    return graph
+
+
+class _Builder:
+    def __init__(self, data: Dataset) -> None:
+        self.data = data
+        self.g = new_graph()
+        assert data.source is not None
+        self.source = ID[f"source/{data.source.id}"]
+        self.iris = {e.id: entity_iri(e) for e in data.entities.values()}
+
+    def add_spans(self, subject: URIRef, spans: tuple[Span, ...]) -> None:
+        g = self.g
+        for span in spans:
+            node = span_iri(span)
+            selector = ID[f"selector/{span[0]}-{span[1]}"]
+            g.add((subject, PROV.wasDerivedFrom, node))
+            g.add((node, RDF.type, OA.SpecificResource))
+            g.add((node, OA.hasSource, self.source))
+            g.add((node, OA.hasSelector, selector))
+            g.add((selector, RDF.type, OA.TextPositionSelector))
+            g.add((selector, OA.start, Literal(span[0], datatype=XSD.nonNegativeInteger)))
+            g.add((selector, OA.end, Literal(span[1], datatype=XSD.nonNegativeInteger)))
+
+    def metadata(self) -> None:
+        g, data = self.g, self.data
+        meta = data.metadata
+        g.add((DATASET, RDF.type, DCAT.Dataset))
+        g.add((DATASET, RDF.type, PROV.Entity))
+        for lang, text in (meta.get("title") or {}).items():
+            g.add((DATASET, DCTERMS.title, Literal(text, lang=lang)))
+            g.add((DATASET, RDFS.label, Literal(text, lang=lang)))
+        for lang, text in (meta.get("description") or {}).items():
+            g.add((DATASET, DCTERMS.description, Literal(text, lang=lang)))
+        if meta.get("license"):
+            g.add((DATASET, DCTERMS.license, URIRef(str(meta["license"]))))
+        if meta.get("version"):
+            g.add((DATASET, OWL.versionInfo, Literal(str(meta["version"]))))
+        g.add((DATASET, DCTERMS.conformsTo, ONTOLOGY_IRI))
+        g.add((DATASET, PROV.wasDerivedFrom, self.source))
+        g.add((FIGURES, RDF.type, QB.DataSet))
+        g.add((FIGURES, QB.structure, LZ.figuresStructure))
+        g.add((FIGURES, DCTERMS.isPartOf, DATASET))
+        g.add((FIGURES, RDFS.label, Literal("数据", lang="zh")))
+        g.add((FIGURES, RDFS.label, Literal("Figures", lang="en")))
+        g.add((EDITORS, RDF.type, PROV.Agent))
+        g.add((EDITORS, RDFS.label, Literal("linzi-kg 编辑", lang="zh")))
+        g.add((EDITORS, RDFS.label, Literal("linzi-kg editors", lang="en")))
+        src = data.source
+        assert src is not None
+        g.add((self.source, RDF.type, LZ.SourceText))
+        g.add((self.source, RDFS.label, Literal(src.file)))
+        g.add((self.source, LZ.fileName, Literal(src.file)))
+        g.add((self.source, LZ.sha256, Literal(src.sha256, datatype=XSD.hexBinary)))
+        g.add((self.source, LZ.characterCount, Literal(src.characters, datatype=XSD.integer)))
+        g.add((self.source, DCTERMS["format"], Literal("text/plain; charset=utf-8")))
+        g.add((self.source, LZ.textOf, self.iris[src.text_of]))
+        g.add((DATASET, DCTERMS.source, self.iris[src.text_of]))
+        for family, (slug, zh, en) in model.SCHEMES.items():
+            if any(e.family == family for e in data.entities.values()):
+                scheme = ID[f"scheme/{slug}"]
+                g.add((scheme, RDF.type, SKOS.ConceptScheme))
+                g.add((scheme, RDFS.label, Literal(zh, lang="zh")))
+                g.add((scheme, RDFS.label, Literal(en, lang="en")))
+
+    def entity(self, e: Entity) -> None:
+        g = self.g
+        node = self.iris[e.id]
+        for t in e.types:
+            g.add((node, RDF.type, model.TYPES[t].cls))
+        g.add((node, RDFS.label, Literal(e.zh, lang="zh")))
+        g.add((node, RDFS.label, Literal(e.en, lang="en")))
+        g.add((node, LZ.sourceTerm, Literal(e.term, lang="zh")))
+        for alias in e.aliases:
+            g.add((node, SKOS.altLabel, Literal(alias, lang="zh")))
+        self.add_spans(node, e.spans)
+        if e.family in model.SCHEMES:
+            g.add((node, SKOS.inScheme, ID[f"scheme/{model.SCHEMES[e.family][0]}"]))
+        if e.members:
+            g.add((node, LZ.memberClass, model.MEMBER_CLASSES[e.members]))
+        for key, value in e.values.items():
+            vspec = model.VALUE_FIELDS[key]
+            for v in value if vspec.many else [value]:
+                g.add((node, vspec.predicate, _literal(v, vspec.kind)))
+        for link in e.links:
+            spec = model.LINK_FIELDS[link.field]
+            target = self.iris[link.target]
+            g.add((node, spec.predicate, target))
+            local = spec.predicate.split("#")[-1].split("/")[-1]
+            stmt = ID[f"statement/{e.id}.{local}.{link.target}"]
+            g.add((stmt, RDF.type, RDF.Statement))
+            g.add((stmt, RDF.subject, node))
+            g.add((stmt, RDF.predicate, spec.predicate))
+            g.add((stmt, RDF.object, target))
+            if spec.editorial:
+                g.add((stmt, RDF.type, LZ.EditorialClassification))
+                g.add((stmt, PROV.wasAttributedTo, EDITORS))
+            else:
+                self.add_spans(stmt, link.spans)
+
+    def observation(self, o: Observation) -> None:
+        g = self.g
+        node = observation_iri(o)
+        indicator = self.data.entities[o.indicator]
+        unit = model.UNITS[o.unit]
+        status_zh = {"actual": "实际", "target": "目标", "specification": "规模"}[o.status]
+        g.add((node, RDF.type, QB.Observation))
+        g.add((node, QB.dataSet, FIGURES))
+        g.add((node, RDFS.label, Literal(f"{indicator.zh}（{o.year}年{status_zh}）：{o.wording}", lang="zh")))
+        g.add((node, RDFS.label, Literal(f"{indicator.en} ({o.year} {o.status}): {o.wording}", lang="en")))
+        g.add((node, SDMX_DIM.refArea, self.iris[o.area]))
+        g.add((node, SDMX_DIM.refPeriod, Literal(str(o.year), datatype=XSD.gYear)))
+        g.add((node, LZ.indicator, self.iris[o.indicator]))
+        g.add((node, LZ.valueStatus, model.STATUSES[o.status]))
+        g.add((node, SDMX_MEASURE.obsValue, _decimal(o.value)))
+        g.add((node, SDMX_ATTR.unitMeasure, unit.iri))
+        g.add((node, LZ.comparator, model.COMPARATORS[o.comparator]))
+        if o.modality:
+            g.add((node, LZ.modality, model.MODALITIES[o.modality]))
+        g.add((node, LZ.originalWording, Literal(o.wording, lang="zh")))
+        g.add((node, LZ.normalizedValue, _decimal(o.value * unit.multiplier)))
+        g.add((node, LZ.normalizedUnit, unit.base))
+        if o.about:
+            g.add((node, LZ.aboutEntity, self.iris[o.about]))
+        self.add_spans(node, o.spans)
+
+
+def _decimal(value: Decimal) -> Literal:
+    # The XSD canonical decimal form (no exponent, no trailing zeros, at least
+    # one digit after the point: 277800000000.0, 45.1) is what Turtle writers
+    # print, so the graph survives every round trip unchanged.
+    text = format(value.normalize(), "f")
+    if "." not in text:
+        text += ".0"
+    return Literal(text, datatype=XSD.decimal)
+
+
+def _literal(value: object, kind: model.ValueKind) -> Literal:
+    if kind is model.ValueKind.ZH:
+        return Literal(str(value), lang="zh")
+    if kind is model.ValueKind.INTEGER:
+        return Literal(int(str(value)), datatype=XSD.integer)
+    if kind is model.ValueKind.DATE:
+        return Literal(str(value), datatype=XSD.date)
+    return Literal(str(value))
+
+
+def build_graph(data: Dataset) -> Graph:
+    """The RDF graph of a checked dataset (without the ontology).
+
+    >>> from kg.authoring import load_dataset
+    >>> g = build_graph(load_dataset())
+    >>> from kg.namespaces import ID, LZ
+    >>> str(g.value(ID["enterprise/juheshun"], LZ.sourceTerm))
+    '聚合顺'
+    """
+    builder = _Builder(data)
+    builder.metadata()
+    for entity in data.entities.values():
+        builder.entity(entity)
+    for obs in data.observations.values():
+        builder.observation(obs)
+    return builder.g

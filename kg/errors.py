@@ -1,0 +1,72 @@
+"""One exception tree for linzi-kg.
+
+Every error a user can cause is a :class:`KGError` subclass whose message is
+written for that user. The CLI (and later the HTTP app) turn them into exit
+codes and statuses in one place, from ``exit_code`` and ``http_status``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class KGError(Exception):
+    """Root of all linzi-kg errors; ``str(err)`` is the user-facing message."""
+
+    exit_code: int = 1
+    http_status: int = 500
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in the source data: where it is and what is wrong."""
+
+    file: str
+    line: int | None
+    record: str | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        parts = [where]
+        if self.record:
+            parts.append(f"record '{self.record}'")
+        if self.field:
+            parts.append(f"field '{self.field}'")
+        return ": ".join(parts) + f": {self.message}"
+
+
+class DataError(KGError):
+    """The authored data (YAML) is malformed or inconsistent."""
+
+    http_status = 500
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        n = len(problems)
+        head = f"{n} problem{'s' if n != 1 else ''} in the source data:"
+        super().__init__("\n".join([head, *(f"  {p}" for p in problems)]))
+
+
+class SourceTextError(KGError):
+    """The article text is missing or is not the text the spans point into."""
+
+
+class ValidationError(KGError):
+    """The built graph violates the SHACL shapes or the provenance check."""
+
+    def __init__(self, message: str, report: object | None = None) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+class UsageError(KGError):
+    """A command-line option or API argument has a bad value."""
+
+    exit_code = 2
+    http_status = 400
+
+
+class OutputError(KGError):
+    """An output file cannot be written."""

@@ -1,0 +1,195 @@
+"""RDF namespaces of linzi-kg.
+
+``LZ`` and ``LZUNIT`` are closed: a typo such as ``LZ.carriedOutby`` raises
+AttributeError at import time instead of minting a term the ontology lacks.
+tests/test_namespaces.py checks them against ontology/linzi.ttl.
+"""
+
+from __future__ import annotations
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DefinedNamespace
+
+BASE = "https://w3id.org/linzi-kg/"
+ID = Namespace(BASE + "id/")
+
+
+class LZ(DefinedNamespace):
+    """The linzi-kg ontology (``lz:``)."""
+
+    _NS = Namespace(BASE + "ontology#")
+    _fail = True
+
+    Action: URIRef
+    ActionProgramme: URIRef
+    Actual: URIRef
+    AdministrativeDivision: URIRef
+    Approximately: URIRef
+    AtLeast: URIRef
+    ChainSet: URIRef
+    Challenge: URIRef
+    City: URIRef
+    Comparator: URIRef
+    DevelopmentGoals: URIRef
+    District: URIRef
+    EditorialClassification: URIRef
+    EducationProject: URIRef
+    ElderlyCareProject: URIRef
+    EmploymentProject: URIRef
+    EnergyProject: URIRef
+    Ensured: URIRef
+    Enterprise: URIRef
+    EnterpriseUnit: URIRef
+    EnvironmentalProject: URIRef
+    Equal: URIRef
+    Exceeding: URIRef
+    FinancingProject: URIRef
+    FocusArea: URIRef
+    Framework: URIRef
+    GovernmentOrganization: URIRef
+    GreenSpaceProject: URIRef
+    HealthProject: URIRef
+    Indicator: URIRef
+    IndustrialPark: URIRef
+    IndustrialProject: URIRef
+    Industry: URIRef
+    IndustryChain: URIRef
+    IndustryCluster: URIRef
+    Mechanism: URIRef
+    MediaOrganization: URIRef
+    Meeting: URIRef
+    Modality: URIRef
+    NewsArticle: URIRef
+    PartyCommittee: URIRef
+    PeoplesCongress: URIRef
+    Planned: URIRef
+    PollutionControlProject: URIRef
+    Project: URIRef
+    ProjectGroup: URIRef
+    Province: URIRef
+    Ranking: URIRef
+    ReportDelivery: URIRef
+    School: URIRef
+    SewageProject: URIRef
+    Slogan: URIRef
+    SourceText: URIRef
+    Specification: URIRef
+    Striving: URIRef
+    Target: URIRef
+    TechRenovationProject: URIRef
+    TransportProject: URIRef
+    ValueStatus: URIRef
+    Vision: URIRef
+    WorkReport: URIRef
+    WorkStyle: URIRef
+    WorkSystem: URIRef
+    aboutEntity: URIRef
+    advocates: URIRef
+    aims: URIRef
+    atMeeting: URIRef
+    carriedOutBy: URIRef
+    carries: URIRef
+    characterCount: URIRef
+    classifiedUnder: URIRef
+    comparator: URIRef
+    comparatorScheme: URIRef
+    componentArea: URIRef
+    componentComparator: URIRef
+    componentIndicator: URIRef
+    componentModality: URIRef
+    componentPeriod: URIRef
+    componentStatus: URIRef
+    componentUnit: URIRef
+    componentValue: URIRef
+    componentWording: URIRef
+    convenedBy: URIRef
+    correspondent: URIRef
+    declaredCount: URIRef
+    delivery: URIRef
+    emphasis: URIRef
+    figuresStructure: URIRef
+    fileName: URIRef
+    focusArea: URIRef
+    focusesOn: URIRef
+    foundationIndustry: URIRef
+    guidedBy: URIRef
+    heldIn: URIRef
+    implements: URIRef
+    inPost: URIRef
+    indicator: URIRef
+    issuedBy: URIRef
+    locatedIn: URIRef
+    memberClass: URIRef
+    memberOfGroup: URIRef
+    modality: URIRef
+    modalityScheme: URIRef
+    modelComponent: URIRef
+    namesChallenge: URIRef
+    normalizedUnit: URIRef
+    normalizedValue: URIRef
+    originalWording: URIRef
+    partOf: URIRef
+    reporter: URIRef
+    servesChainSet: URIRef
+    sessionOf: URIRef
+    sha256: URIRef
+    sourceTerm: URIRef
+    speaker: URIRef
+    textOf: URIRef
+    timeOfDay: URIRef
+    valueStatus: URIRef
+    valueStatusScheme: URIRef
+
+
+class LZUNIT(DefinedNamespace):
+    """Scaled units the report uses that QUDT lacks (``lzunit:``)."""
+
+    _NS = Namespace(BASE + "unit/")
+    _fail = True
+
+    RankPosition: URIRef
+    WanKiloW: URIRef
+    WanTonne: URIRef
+    YiYuan: URIRef
+
+
+ORG = Namespace("http://www.w3.org/ns/org#")
+QB = Namespace("http://purl.org/linked-data/cube#")
+SDMX_DIM = Namespace("http://purl.org/linked-data/sdmx/2009/dimension#")
+SDMX_MEASURE = Namespace("http://purl.org/linked-data/sdmx/2009/measure#")
+SDMX_ATTR = Namespace("http://purl.org/linked-data/sdmx/2009/attribute#")
+PROV = Namespace("http://www.w3.org/ns/prov#")
+OA = Namespace("http://www.w3.org/ns/oa#")
+SKOS = Namespace("http://www.w3.org/2004/02/skos/core#")
+SCHEMA = Namespace("http://schema.org/")
+QUDT = Namespace("http://qudt.org/schema/qudt/")
+UNIT = Namespace("http://qudt.org/vocab/unit/")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+VANN = Namespace("http://purl.org/vocab/vann/")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+ONTOLOGY_IRI = URIRef(BASE + "ontology")
+
+#: Prefixes bound in every serialization and offered to every query.
+PREFIXES: dict[str, str] = {
+    "lz": str(LZ._NS),
+    "lzunit": str(LZUNIT._NS),
+    "id": str(ID),
+    "org": str(ORG),
+    "qb": str(QB),
+    "sdmx-dimension": str(SDMX_DIM),
+    "sdmx-measure": str(SDMX_MEASURE),
+    "sdmx-attribute": str(SDMX_ATTR),
+    "prov": str(PROV),
+    "oa": str(OA),
+    "skos": str(SKOS),
+    "schema": str(SCHEMA),
+    "qudt": str(QUDT),
+    "unit": str(UNIT),
+    "dcterms": str(DCTERMS),
+    "dcat": str(DCAT),
+    "owl": "http://www.w3.org/2002/07/owl#",
+    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}

@@ -1,0 +1,1 @@
+"""Network views of the linzi-kg graph (pyvis); see the visualization issue."""
