@@ -1,0 +1,45 @@
+"""The README matches the code: its console samples are real output and every
+command it lists exists."""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from kg.cli import main
+
+README = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+
+
+def console_samples() -> list[tuple[str, str]]:
+    samples = []
+    for block in re.findall(r"```console\n(.*?)```", README, re.S):
+        lines = block.splitlines()
+        assert lines[0].startswith("$ ")
+        samples.append((lines[0][2:], "\n".join(lines[1:])))
+    return samples
+
+
+def test_console_samples_are_real_output() -> None:
+    samples = [s for s in console_samples() if s[0].startswith("linzi-kg locate")]
+    assert samples
+    for command, expected in samples:
+        args = shlex.split(command)[1:]
+        result = CliRunner().invoke(main, args)
+        assert result.output.strip() == expected.strip()
+
+
+def test_documented_commands_exist() -> None:
+    documented = set(re.findall(r"^\| `(\w+)` \|", README, re.M))
+    assert documented
+    assert documented <= set(main.commands)
+    assert set(main.commands) <= documented | {"query", "queries", "push", "path", "central", "viz", "serve", "bench"}
+
+
+def test_two_setup_commands() -> None:
+    assert "make run" in README and "make test" in README
+    ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text()
+    assert "make test" in ci

@@ -1,0 +1,75 @@
+"""A non-editable install (a built wheel) runs from any directory, with its
+ontology, queries and data inside the package."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--quiet",
+            "--no-deps",
+            "--no-build-isolation",
+            "-w",
+            str(out),
+            str(ROOT),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    (found,) = out.glob("linzi_kg-*.whl")
+    return found
+
+
+def test_wheel_ships_package_data(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "kg/ontology/linzi.ttl" in names
+    assert "kg/ontology/shapes.ttl" in names
+    assert any(n.startswith("kg/data/") and n.endswith(".yaml") for n in names)
+    assert not any(n.endswith(".txt") and "seeds" in n for n in names)  # the article is not shipped
+
+
+def test_installed_wheel_runs_elsewhere(wheel: Path, tmp_path: Path) -> None:
+    target = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(wheel)],
+        check=True,
+        capture_output=True,
+    )
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(target),
+        "LINZI_KG_SOURCE": str(ROOT.parent / "shared" / "seeds" / "000_4d8ee72d9e714460.txt"),
+    }
+    where = subprocess.run(
+        [sys.executable, "-c", "import kg; print(kg.__file__)"],
+        cwd=elsewhere,
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    assert where.startswith(str(target))
+    result = subprocess.run(
+        [sys.executable, "-m", "kg", "build"], cwd=elsewhere, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert "SHACL conforms" in result.stdout

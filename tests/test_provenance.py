@@ -1,0 +1,135 @@
+"""Every span in the built graph resolves against the article and names its fact.
+
+This reads the spans back from the RDF (not from the YAML), so it checks
+what users get: for every node with prov:wasDerivedFrom, the text of each
+span, found by its TextPositionSelector offsets into the source text whose
+SHA-256 the graph records, contains the node's key wording.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF
+
+from kg.errors import SourceTextError
+from kg.namespaces import LZ, OA, PROV, SKOS
+from kg.provenance import SourceText, locate, normalize, read_source
+from kg.resources import SOURCE_FILE_NAME, find_source
+
+SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / SOURCE_FILE_NAME
+
+
+def span_texts(graph: Graph, source: SourceText, node: URIRef) -> list[str]:
+    texts = []
+    for span in graph.objects(node, PROV.wasDerivedFrom):
+        selector = graph.value(span, OA.hasSelector)
+        start = int(graph.value(selector, OA.start))
+        end = int(graph.value(selector, OA.end))
+        assert 0 <= start < end <= len(source.text), (node, start, end)
+        texts.append(normalize(source.text[start:end]))
+    return texts
+
+
+def wordings(graph: Graph, node: URIRef) -> set[str]:
+    return {normalize(str(x)) for p in (LZ.sourceTerm, SKOS.altLabel) for x in graph.objects(node, p)}
+
+
+def test_source_is_the_seed_by_digest(graph: Graph, source: SourceText) -> None:
+    text_node = next(graph.subjects(RDF.type, LZ.SourceText))
+    digest = str(graph.value(text_node, LZ.sha256))
+    assert digest == hashlib.sha256(SEED.read_bytes()).hexdigest() == source.sha256
+    assert int(graph.value(text_node, LZ.characterCount)) == len(SEED.read_text(encoding="utf-8"))
+
+
+def test_every_entity_span_names_the_entity(graph: Graph, source: SourceText) -> None:
+    entities = set(graph.subjects(LZ.sourceTerm, None))
+    assert len(entities) > 150
+    for node in entities:
+        texts = span_texts(graph, source, node)
+        assert texts, f"{node} has no span"
+        names = wordings(graph, node)
+        for text in texts:
+            assert any(n in text for n in names), f"{node}: span {text!r} names none of {names}"
+
+
+def test_every_figure_span_contains_its_wording(graph: Graph, source: SourceText) -> None:
+    figures = set(graph.subjects(RDF.type, URIRef("http://purl.org/linked-data/cube#Observation")))
+    assert len(figures) >= 28
+    for node in figures:
+        wording = normalize(str(graph.value(node, LZ.originalWording)))
+        texts = span_texts(graph, source, node)
+        assert texts and all(wording in t for t in texts), (node, wording, texts)
+
+
+def test_every_stated_relation_span_names_both_ends(graph: Graph, source: SourceText) -> None:
+    stated = [
+        s for s in graph.subjects(RDF.type, RDF.Statement) if (s, RDF.type, LZ.EditorialClassification) not in graph
+    ]
+    assert len(stated) > 100
+    article = next(graph.subjects(RDF.type, LZ.NewsArticle))
+    for stmt in stated:
+        joined = "".join(span_texts(graph, source, stmt))
+        subject, obj = graph.value(stmt, RDF.subject), graph.value(stmt, RDF.object)
+        ends = [obj] if subject == article else [subject, obj]
+        for end in ends:
+            assert any(n in joined for n in wordings(graph, end)), f"{stmt}: spans do not name {end}"
+
+
+def test_editorial_links_are_marked_and_have_no_article_span(graph: Graph) -> None:
+    editorial = set(graph.subjects(RDF.type, LZ.EditorialClassification))
+    assert editorial
+    for stmt in editorial:
+        assert graph.value(stmt, RDF.predicate) == LZ.classifiedUnder
+        assert graph.value(stmt, PROV.wasDerivedFrom) is None
+        assert graph.value(stmt, PROV.wasAttributedTo) is not None
+
+
+def test_every_classification_is_reified_as_editorial(graph: Graph) -> None:
+    for s, o in graph.subject_objects(LZ.classifiedUnder):
+        stmts = set(graph.subjects(RDF.subject, s)) & set(graph.subjects(RDF.object, o))
+        assert any((st, RDF.type, LZ.EditorialClassification) in graph for st in stmts), (s, o)
+
+
+def test_locate_spans_across_line_breaks() -> None:
+    text = "聚焦5条新兴产业链,全力保障大数据\n\n产业园、齐鲁氢能产业园"
+    ((start, end),) = locate(text, "大数据产业园")
+    assert text[start:end] == "大数据\n\n产业园"
+    assert locate(text, "不存在") == []
+    assert locate(text, "  ") == []
+
+
+def test_sentence_around_a_span(source: SourceText) -> None:
+    ((start, end),) = locate(source.text, "聚合顺50万吨尼龙新材料")
+    sentence = source.sentence(start, end)
+    assert "聚合顺50万吨尼龙新材料" in sentence and sentence.endswith(";")
+
+
+def test_wrong_source_file_is_refused(tmp_path: Path) -> None:
+    other = tmp_path / "article.txt"
+    other.write_text(SEED.read_text(encoding="utf-8").replace("2778", "2788"), encoding="utf-8")
+    with pytest.raises(SourceTextError, match=r"SHA-256 is .* but the spans were written against"):
+        read_source(other)
+
+
+def test_missing_source_file_is_named(tmp_path: Path) -> None:
+    with pytest.raises(SourceTextError, match=r"source text not found: .*nope.txt"):
+        find_source(tmp_path / "nope.txt")
+
+
+def test_source_found_from_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    copy = tmp_path / "seed.txt"
+    copy.write_bytes(SEED.read_bytes())
+    monkeypatch.setenv("LINZI_KG_SOURCE", str(copy))
+    monkeypatch.chdir(tmp_path)
+    assert find_source() == copy
+
+
+def test_binary_garbage_as_source_is_refused(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.txt"
+    junk.write_bytes(b"\xff\xfe\x00garbage")
+    with pytest.raises(SourceTextError, match=r"SHA-256"):
+        read_source(junk)
