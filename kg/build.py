@@ -76,8 +76,10 @@ class _Builder:
             g.add((node, OA.hasSource, self.source))
             g.add((node, OA.hasSelector, selector))
             g.add((selector, RDF.type, OA.TextPositionSelector))
-            g.add((selector, OA.start, Literal(span[0], datatype=XSD.nonNegativeInteger)))
-            g.add((selector, OA.end, Literal(span[1], datatype=XSD.nonNegativeInteger)))
+            # xsd:integer, not nonNegativeInteger: stores such as Oxigraph keep
+            # only primitive numeric types, and the shapes check the range.
+            g.add((selector, OA.start, Literal(span[0], datatype=XSD.integer)))
+            g.add((selector, OA.end, Literal(span[1], datatype=XSD.integer)))
 
     def metadata(self) -> None:
         g, data = self.g, self.data

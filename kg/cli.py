@@ -150,8 +150,16 @@ def validate(data_dir: Path | None, source: Path | None, graph_file: Path | None
     help="File to write (atomically). Default: standard output.",
 )
 @click.option("--include-ontology", is_flag=True, help="Add the ontology's triples to the export.")
-def export(data_dir: Path | None, source: Path | None, fmt: str, output: Path | None, include_ontology: bool) -> None:
-    """Export the graph. The output is byte-identical from run to run; every
+@click.option(
+    "--inferred",
+    is_flag=True,
+    help="Add the RDFS entailments the queries use (subclass types, super-properties, inverses).",
+)
+def export(
+    data_dir: Path | None, source: Path | None, fmt: str, output: Path | None, include_ontology: bool, inferred: bool
+) -> None:
+    """Export the graph: what the article states, without inferred triples
+    unless --inferred. The output is byte-identical from run to run; every
     format parses back into the same graph."""
     from kg.export import Format, serialize, write_atomic
     from kg.pipeline import build as run_build
@@ -165,16 +173,15 @@ def export(data_dir: Path | None, source: Path | None, fmt: str, output: Path | 
             check = False
             click.echo("note: source text not found; spans were not re-checked", err=True)
     graph = run_build(data_dir=data_dir, source=source, check_source=check, validate=False).graph
-    if include_ontology:
+    if include_ontology or inferred:
+        from kg.inference import entailments
         from kg.schema import load_ontology
 
-        graph = graph + load_ontology()
-        from kg.build import new_graph
-
-        merged = new_graph()
-        for triple in graph:
-            merged.add(triple)
-        graph = merged
+        ontology = load_ontology()
+        extra = entailments(graph, ontology) if inferred else None
+        for part in (ontology if include_ontology else None, extra):
+            for triple in part if part is not None else ():
+                graph.add(triple)
     data = serialize(graph, Format(fmt))
     if output is None:
         sys.stdout.buffer.write(data)
@@ -243,3 +250,217 @@ def locate(wording: str, source: Path | None, width: int) -> None:
         before = src.text[max(0, start - width) : start].replace("\n", "⏎")
         after = src.text[end : end + width].replace("\n", "⏎")
         click.echo(f"[{start}, {end}]  …{before}【{src.text[start:end]}】{after}…")
+
+
+# -- queries ---------------------------------------------------------------------
+
+
+@main.command("queries")
+def list_named() -> None:
+    """List the named queries with their titles and parameters."""
+    from kg.queries import list_queries
+
+    named = list_queries()
+    width = max(len(q.name) for q in named)
+    for q in named:
+        click.echo(f"{q.name.ljust(width)}  {q.title}")
+        for p in q.params:
+            click.echo(f"{'':{width}}    --param {p.name}=… ({p.type}, default {p.default}): {p.description}")
+
+
+_ENDPOINT_HELP = "Run on this SPARQL 1.1 query endpoint (e.g. http://127.0.0.1:7878/query) instead of embedded."
+
+
+def _auth_options(func: Any) -> Any:
+    func = click.option("--user", default=None, help="User for HTTP authentication (default $LINZI_KG_USER).")(func)
+    func = click.option(
+        "--password",
+        default=None,
+        help="Password (default $LINZI_KG_PASSWORD; prefer the variable: options show in ps).",
+    )(func)
+    func = click.option(
+        "--auth",
+        type=click.Choice(["basic", "digest"]),
+        default="basic",
+        show_default=True,
+        help="HTTP authentication scheme.",
+    )(func)
+    func = click.option(
+        "--timeout", type=click.FloatRange(0.1, 3600), default=30.0, show_default=True, help="Seconds to wait."
+    )(func)
+    return func
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--sparql", "sparql_text", default=None, help="Run this SPARQL text instead of a named query.")
+@click.option("--param", "-p", "params", multiple=True, metavar="NAME=VALUE", help="Bind a parameter (repeatable).")
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["table", "json", "csv", "tsv"]),
+    default="table",
+    show_default=True,
+    help="table for people; json, csv, tsv are the W3C SPARQL 1.1 results formats.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["oxigraph", "rdflib"]),
+    default="oxigraph",
+    show_default=True,
+    help="Embedded engine.",
+)
+@click.option("--endpoint", default=None, help=_ENDPOINT_HELP)
+@_auth_options
+@_data_options
+def query(
+    name: str | None,
+    sparql_text: str | None,
+    params: tuple[str, ...],
+    fmt: str,
+    engine: str,
+    endpoint: str | None,
+    user: str | None,
+    password: str | None,
+    auth: str,
+    timeout: float,
+    data_dir: Path | None,
+    source: Path | None,
+) -> None:
+    """Run a named query (see `linzi-kg queries`), a .rq file, or --sparql TEXT.
+
+    \b
+    Examples:
+      linzi-kg query targets-2023
+      linzi-kg query enterprise-projects --param enterprise=聚合顺
+      linzi-kg query --sparql 'SELECT ?e WHERE { ?e a lz:Enterprise }' -f csv
+      linzi-kg query chains-456 --endpoint http://127.0.0.1:7878/query
+    Parameters are bound as RDF terms (never pasted into the query). The
+    project's prefixes (lz:, org:, qb:, …) are predeclared for inline queries.
+    """
+    from kg.errors import UsageError
+    from kg.lookup import label
+    from kg.queries import get_query, inline, parse_assignments, run
+    from kg.remote import AuthScheme, credentials_from
+    from kg.results import ResultFormat, render
+    from kg.store import load_graph
+
+    if (name is None) == (sparql_text is None):
+        raise UsageError("give a query NAME (or FILE.rq) or --sparql TEXT, not both and not neither")
+    named = inline(sparql_text) if sparql_text is not None else get_query(name or "")
+    graph = load_graph(data_dir=data_dir, source=source)
+    credentials = credentials_from(user, password, AuthScheme(auth)) if endpoint else None
+    result = run(
+        named,
+        parse_assignments(list(params)),
+        kg=graph,
+        engine=engine,
+        endpoint=endpoint,
+        timeout=timeout,
+        credentials=credentials,
+    )
+    full = graph.full_graph()
+    click.echo(render(result, ResultFormat(fmt), lambda iri: label(full, iri)), nl=False)
+
+
+@main.command()
+@click.option(
+    "--endpoint", required=True, help="The store's Graph Store Protocol URL, e.g. http://127.0.0.1:7878/store."
+)
+@click.option("--graph", "graph_iri", default=None, help="Named graph to replace (default: the default graph).")
+@click.option(
+    "--asserted-only",
+    is_flag=True,
+    help="Push only what the article states; by default the ontology and RDFS entailments go too, "
+    "so that the named queries answer the same on the store.",
+)
+@_auth_options
+@_data_options
+def push(
+    endpoint: str,
+    graph_iri: str | None,
+    asserted_only: bool,
+    user: str | None,
+    password: str | None,
+    auth: str,
+    timeout: float,
+    data_dir: Path | None,
+    source: Path | None,
+) -> None:
+    """Load the graph into a SPARQL 1.1 store (Graph Store HTTP Protocol, PUT),
+    replacing what a previous push wrote there.
+
+    \b
+    Example (Oxigraph server):
+      oxigraph serve --bind 127.0.0.1:7878 &
+      linzi-kg push --endpoint http://127.0.0.1:7878/store
+      linzi-kg query chains-456 --endpoint http://127.0.0.1:7878/query
+    """
+    from kg.remote import AuthScheme, credentials_from
+    from kg.remote import push as do_push
+    from kg.store import load_graph
+
+    graph = load_graph(data_dir=data_dir, source=source)
+    payload = graph.asserted if asserted_only else graph.full_graph()
+    credentials = credentials_from(user, password, AuthScheme(auth))
+    report = do_push(payload, endpoint, graph_iri=graph_iri, credentials=credentials, timeout=timeout)
+    target = f"graph <{graph_iri}>" if graph_iri else "the default graph"
+    click.echo(f"pushed {report.triples} triples into {target} of {endpoint} (HTTP {report.status})")
+
+
+# -- network analytics ---------------------------------------------------------------
+
+
+def _names(graph: Any, lang: str) -> tuple[dict[Any, str], dict[Any, str]]:
+    from rdflib import URIRef
+
+    from kg.lookup import label
+
+    nodes: dict[Any, str] = {}
+    for s in graph.subjects():
+        if isinstance(s, URIRef):
+            text = label(graph, s, lang)
+            if text:
+                nodes[s] = text
+    return nodes, nodes
+
+
+@main.command()
+@click.argument("a")
+@click.argument("b")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Label language.")
+@_data_options
+def path(a: str, b: str, lang: str, data_dir: Path | None, source: Path | None) -> None:
+    """Print the shortest chain of relations between entities A and B.
+
+    A and B are Chinese or English names, or IRIs. Example:
+    linzi-kg path 聚合顺 临淄区
+    """
+    from kg.analytics import describe_path, entity_network, shortest_path
+    from kg.lookup import find_entity
+    from kg.store import load_graph
+
+    graph = load_graph(data_dir=data_dir, source=source)
+    start, end = find_entity(graph.asserted, a), find_entity(graph.asserted, b)
+    steps = shortest_path(entity_network(graph.asserted), start, end)
+    names, relations = _names(graph.full_graph(), lang)
+    click.echo(describe_path(steps, start, names, relations))
+    click.echo(f"({len(steps)} link{'s' if len(steps) != 1 else ''})")
+
+
+@main.command()
+@click.option("--top", type=click.IntRange(1, 10000), default=10, show_default=True, help="How many to show.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Label language.")
+@_data_options
+def central(top: int, lang: str, data_dir: Path | None, source: Path | None) -> None:
+    """Rank entities by betweenness centrality in the network of stated relations."""
+    from kg.analytics import centrality, entity_network
+    from kg.lookup import label
+    from kg.store import load_graph
+
+    graph = load_graph(data_dir=data_dir, source=source)
+    ranked = centrality(entity_network(graph.asserted), top=top)
+    full = graph.full_graph()
+    for rank, (node, score, degree) in enumerate(ranked, start=1):
+        click.echo(f"{rank:3d}  {score:.4f}  degree {degree:3d}  {label(full, node, lang) or node}")

@@ -70,3 +70,32 @@ class UsageError(KGError):
 
 class OutputError(KGError):
     """An output file cannot be written."""
+
+
+class QueryError(KGError):
+    """A query failed while running."""
+
+    http_status = 400
+
+
+class QuerySyntaxError(QueryError):
+    """A query does not parse; the message gives line and column."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, line: int | None = None, column: int | None = None) -> None:
+        where = f"line {line}, column {column}: " if line is not None else ""
+        super().__init__(f"SPARQL syntax error at {where}{message}" if where else f"SPARQL syntax error: {message}")
+        self.line, self.column = line, column
+
+
+class QueryNotFound(UsageError):
+    """No named query has that name."""
+
+    http_status = 404
+
+
+class EndpointError(KGError):
+    """A remote SPARQL endpoint or graph store could not be used."""
+
+    http_status = 502

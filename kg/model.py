@@ -148,6 +148,7 @@ LINK_FIELDS: dict[str, LinkField] = {
     "servesChainSet": LinkField(LZ.servesChainSet),
     "partOf": LinkField(LZ.partOf),
     "broader": LinkField(SKOS.broader),
+    "related": LinkField(SKOS.related),
     "locatedIn": LinkField(LZ.locatedIn),
     "focusArea": LinkField(LZ.focusArea),
     "classifiedUnder": LinkField(LZ.classifiedUnder, editorial=True),

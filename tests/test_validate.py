@@ -53,7 +53,7 @@ def orphan_project(g: Graph) -> None:
 
 def span_outside(g: Graph) -> None:
     span = g.value(ID["enterprise/juheshun"], PROV.wasDerivedFrom)
-    g.set((g.value(span, OA.hasSelector), OA.end, Literal(99999, datatype=XSD.nonNegativeInteger)))
+    g.set((g.value(span, OA.hasSelector), OA.end, Literal(99999, datatype=XSD.integer)))
 
 
 def statement_without_span(g: Graph) -> None:

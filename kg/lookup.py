@@ -1,0 +1,80 @@
+"""Find entities by what people call them: a Chinese or English label, the
+article's wording, or an IRI (full, or relative to ``id/``)."""
+
+from __future__ import annotations
+
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDFS
+
+from kg.errors import UsageError
+from kg.namespaces import ID, LZ, SKOS
+
+
+class EntityNotFound(UsageError):
+    """No entity matches the name."""
+
+    http_status = 404
+
+
+class AmbiguousEntity(UsageError):
+    """Several entities match the name; the message lists them."""
+
+
+_NAME_PROPS = (RDFS.label, LZ.sourceTerm, SKOS.altLabel)
+
+
+def label(graph: Graph, node: URIRef, lang: str = "zh") -> str | None:
+    """The node's label in ``lang``, else in any language, else None."""
+    fallback = None
+    for lit in graph.objects(node, RDFS.label):
+        if getattr(lit, "language", None) == lang:
+            return str(lit)
+        fallback = fallback or str(lit)
+    return fallback
+
+
+def _candidates(graph: Graph) -> dict[URIRef, set[str]]:
+    names: dict[URIRef, set[str]] = {}
+    for node in set(graph.subjects(LZ.sourceTerm, None)):
+        if isinstance(node, URIRef):
+            names[node] = {str(o).casefold() for p in _NAME_PROPS for o in graph.objects(node, p)}
+    return names
+
+
+def find_entity(graph: Graph, name: str) -> URIRef:
+    """The one entity called ``name``; raises :class:`EntityNotFound` or :class:`AmbiguousEntity`.
+
+    >>> from kg.pipeline import build
+    >>> g = build(validate=False, check_source=False).graph
+    >>> str(find_entity(g, "Juheshun"))
+    'https://w3id.org/linzi-kg/id/enterprise/juheshun'
+    """
+    text = name.strip()
+    if not text:
+        raise EntityNotFound("an entity name must not be empty")
+    if text.startswith("<") and text.endswith(">"):
+        text = text[1:-1]
+    names = _candidates(graph)
+    for iri in (URIRef(text), URIRef(str(ID) + text)):
+        if iri in names:
+            return iri
+    wanted = text.casefold()
+    exact = sorted(node for node, ns in names.items() if wanted in ns)
+    if len(exact) == 1:
+        return exact[0]
+    if len(exact) > 1:
+        raise AmbiguousEntity(f"{name!r} names {len(exact)} entities: " + _listing(graph, exact))
+    partial = sorted(node for node, ns in names.items() if any(wanted in n for n in ns))
+    if len(partial) == 1:
+        return partial[0]
+    if partial:
+        raise AmbiguousEntity(
+            f"{name!r} matches {len(partial)} entities; be more specific: " + _listing(graph, partial)
+        )
+    raise EntityNotFound(f"no entity is called {name!r} (give a Chinese or English label, or an IRI)")
+
+
+def _listing(graph: Graph, nodes: list[URIRef], limit: int = 12) -> str:
+    shown = [f"{label(graph, n) or n} <{n}>" for n in nodes[:limit]]
+    more = f" and {len(nodes) - limit} more" if len(nodes) > limit else ""
+    return "; ".join(shown) + more

@@ -1,0 +1,160 @@
+"""Query results as text: the W3C SPARQL 1.1 JSON, CSV and TSV formats, and a
+table for people (labels for IRIs, columns aligned with CJK characters
+counted as two cells)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from collections.abc import Callable
+from enum import StrEnum
+
+from rdflib import BNode, Literal, URIRef
+from rdflib.term import Node
+
+from kg.sparql import QueryResult
+from kg.terms import XSD_STRING
+
+
+class ResultFormat(StrEnum):
+    """Output formats of ``linzi-kg query``."""
+
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+    TSV = "tsv"
+
+    @property
+    def media_type(self) -> str:
+        return {
+            "table": "text/plain; charset=utf-8",
+            "json": "application/sparql-results+json",
+            "csv": "text/csv; charset=utf-8",
+            "tsv": "text/tab-separated-values; charset=utf-8",
+        }[self.value]
+
+
+def _json_cell(term: Node) -> dict[str, str]:
+    if isinstance(term, URIRef):
+        return {"type": "uri", "value": str(term)}
+    if isinstance(term, BNode):
+        return {"type": "bnode", "value": str(term)}
+    assert isinstance(term, Literal)
+    cell = {"type": "literal", "value": str(term)}
+    if term.language:
+        cell["xml:lang"] = term.language
+    elif term.datatype is not None and str(term.datatype) != XSD_STRING:
+        cell["datatype"] = str(term.datatype)
+    return cell
+
+
+def to_json(result: QueryResult) -> str:
+    """SPARQL 1.1 Query Results JSON Format."""
+    if result.kind == "ask":
+        return json.dumps({"head": {}, "boolean": bool(result.boolean)}, ensure_ascii=False, indent=2) + "\n"
+    bindings = [
+        {v: _json_cell(t) for v, t in zip(result.variables, row, strict=True) if t is not None} for row in result.rows
+    ]
+    doc = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+def _csv_value(term: Node | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+def to_csv(result: QueryResult) -> str:
+    """SPARQL 1.1 Query Results CSV Format (CRLF line ends, plain values)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    if result.kind == "ask":
+        writer.writerow(["_askResult"])
+        writer.writerow(["true" if result.boolean else "false"])
+        return out.getvalue()
+    writer.writerow(result.variables)
+    for row in result.rows:
+        writer.writerow([_csv_value(t) for t in row])
+    return out.getvalue()
+
+
+def _tsv_value(term: Node | None) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, Literal) and term.datatype is not None and str(term.datatype) == XSD_STRING:
+        term = Literal(str(term))
+    text = term.n3()
+    # N-Triples escapes quotes and backslashes; TSV also forbids raw tabs and newlines.
+    return text.replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def to_tsv(result: QueryResult) -> str:
+    """SPARQL 1.1 Query Results TSV Format (terms in Turtle/N-Triples syntax)."""
+    if result.kind == "ask":
+        return "?_askResult\n" + ("true" if result.boolean else "false") + "\n"
+    lines = ["\t".join(f"?{v}" for v in result.variables)]
+    lines += ["\t".join(_tsv_value(t) for t in row) for row in result.rows]
+    return "\n".join(lines) + "\n"
+
+
+def display_width(text: str) -> int:
+    """Terminal cells of ``text``: wide and full-width characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - display_width(text))
+
+
+def to_table(
+    result: QueryResult, label_of: Callable[[URIRef], str | None] | None = None, *, max_width: int = 60
+) -> str:
+    """Aligned columns for people; IRIs shown by their label where one exists."""
+    if result.kind == "ask":
+        return ("yes" if result.boolean else "no") + "\n"
+
+    def show(term: Node | None) -> str:
+        if term is None:
+            return ""
+        if isinstance(term, URIRef):
+            label = label_of(term) if label_of else None
+            text = label if label else str(term)
+        else:
+            text = str(term)
+        text = " ".join(text.split())
+        if display_width(text) > max_width:
+            while display_width(text) > max_width - 1:
+                text = text[:-1]
+            text += "…"
+        return text
+
+    cells = [[show(t) for t in row] for row in result.rows]
+    widths = [display_width(v) for v in result.variables]
+    for row in cells:
+        widths = [max(w, display_width(c)) for w, c in zip(widths, row, strict=True)]
+    lines = ["  ".join(_pad(v, w) for v, w in zip(result.variables, widths, strict=True)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    lines += ["  ".join(_pad(c, w) for c, w in zip(row, widths, strict=True)).rstrip() for row in cells]
+    n = len(result.rows)
+    lines.append(f"({n} row{'s' if n != 1 else ''})")
+    return "\n".join(lines) + "\n"
+
+
+def render(result: QueryResult, fmt: ResultFormat, label_of: Callable[[URIRef], str | None] | None = None) -> str:
+    """``result`` in ``fmt``; graphs (CONSTRUCT/DESCRIBE) are always Turtle."""
+    if result.kind == "graph":
+        assert result.graph is not None
+        text: str = result.graph.serialize(format="turtle")
+        return text
+    if fmt is ResultFormat.JSON:
+        return to_json(result)
+    if fmt is ResultFormat.CSV:
+        return to_csv(result)
+    if fmt is ResultFormat.TSV:
+        return to_tsv(result)
+    return to_table(result, label_of)

@@ -1,0 +1,235 @@
+"""Run SPARQL on the embedded engines or a remote endpoint; one result type for all.
+
+Parameters are bound as RDF terms, never pasted into the query as text:
+pyoxigraph's ``substitutions`` and rdflib's ``initBindings`` bind them
+before evaluation; a remote endpoint gets a trailing ``VALUES`` clause
+written from each term's N-Triples syntax (also the fallback when
+pyoxigraph refuses a variable that is not projected). A trailing VALUES is
+joined after the pattern is evaluated, so the two agree when parameters
+appear in plain triple patterns (not only inside OPTIONAL, FILTER or BIND);
+the named queries keep to that, and a test runs every one on all engines.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from rdflib import Graph
+from rdflib.term import Node, Variable
+
+from kg.errors import EndpointError, QueryError, QuerySyntaxError
+from kg.namespaces import PREFIXES
+from kg.store import Engine, KnowledgeGraph
+from kg.terms import canonical, from_ox, n3, to_ox
+
+
+@dataclass
+class QueryResult:
+    """The answer to a query: rows of rdflib terms (None when unbound), a
+    boolean for ASK, or a graph for CONSTRUCT/DESCRIBE."""
+
+    kind: str  # "select", "ask" or "graph"
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple[Node | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    graph: Graph | None = None
+
+    def dicts(self) -> list[dict[str, Node | None]]:
+        """Rows as ``{variable: term}`` dictionaries."""
+        return [dict(zip(self.variables, row, strict=True)) for row in self.rows]
+
+    def comparable(self) -> list[tuple[str, ...]]:
+        """Rows in N-Triples syntax, for comparing engines."""
+        return [tuple(n3(t) for t in row) for row in self.rows]
+
+
+def query_kind(text: str) -> str:
+    """'select', 'ask', 'construct' or 'describe', from the parsed query (not a regex)."""
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        parsed = parseQuery(text)
+    except ParseException as exc:
+        raise QuerySyntaxError(str(exc.msg), line=exc.lineno, column=exc.col) from None
+    name = parsed[1].name
+    return {"SelectQuery": "select", "AskQuery": "ask", "ConstructQuery": "construct", "DescribeQuery": "describe"}[
+        name
+    ]
+
+
+_OX_POS = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
+
+
+def _run_oxigraph(kg: KnowledgeGraph, text: str, bindings: Mapping[str, Node]) -> QueryResult:
+    import pyoxigraph as ox
+
+    store = kg.oxigraph()
+    subs = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
+    try:
+        try:
+            result = store.query(text, prefixes=PREFIXES, substitutions=subs or None)
+        except RuntimeError as exc:
+            if "SELECT projection" not in str(exc):
+                raise
+            result = store.query(text + values_block(bindings), prefixes=PREFIXES)
+    except SyntaxError as exc:
+        match = _OX_POS.match(str(exc))
+        if match:
+            raise QuerySyntaxError(match.group(3), line=int(match.group(1)), column=int(match.group(2))) from None
+        raise QuerySyntaxError(str(exc)) from None
+    except (OSError, ValueError, RuntimeError) as exc:
+        raise QueryError(f"query failed: {exc}") from None
+    if isinstance(result, ox.QueryBoolean):
+        return QueryResult("ask", boolean=bool(result))
+    if isinstance(result, ox.QuerySolutions):
+        variables = [v.value for v in result.variables]
+        rows = [tuple(from_ox(sol[v]) if sol[v] is not None else None for v in variables) for sol in result]
+        return QueryResult("select", variables, rows)
+    graph = Graph()
+    for triple in result:
+        graph.add((from_ox(triple.subject), from_ox(triple.predicate), from_ox(triple.object)))
+    return QueryResult("graph", graph=graph)
+
+
+def _run_rdflib(kg: KnowledgeGraph, text: str, bindings: Mapping[str, Node]) -> QueryResult:
+    from pyparsing import ParseException
+
+    init: dict[str, Any] = {Variable(k): v for k, v in bindings.items()}
+    try:
+        result = kg.full_graph().query(text, initNs=PREFIXES, initBindings=init)
+    except ParseException as exc:
+        raise QuerySyntaxError(str(exc.msg), line=exc.lineno, column=exc.col) from None
+    except Exception as exc:  # rdflib's evaluator raises assorted types
+        raise QueryError(f"query failed: {exc}") from None
+    if result.type == "ASK":
+        return QueryResult("ask", boolean=bool(result.askAnswer))
+    if result.type == "SELECT":
+        variables = [str(v) for v in result.vars or []]
+        rows = [tuple(canonical(row[i]) for i in range(len(variables))) for row in result]  # type: ignore[index]
+        return QueryResult("select", variables, rows)
+    graph = Graph()
+    for triple in result:
+        graph.add(triple)  # type: ignore[arg-type]
+    return QueryResult("graph", graph=graph)
+
+
+def values_block(bindings: Mapping[str, Node]) -> str:
+    """A trailing VALUES clause binding each variable to one RDF term.
+
+    >>> from rdflib import URIRef, Literal
+    >>> values_block({"e": URIRef("urn:x"), "n": Literal('a"b')})
+    '\\nVALUES (?e ?n) { (<urn:x> "a\\\\"b") }\\n'
+    """
+    if not bindings:
+        return ""
+    names = " ".join(f"?{k}" for k in bindings)
+    terms = " ".join(n3(v) for v in bindings.values())
+    return f"\nVALUES ({names}) {{ ({terms}) }}\n"
+
+
+def _prefix_line(text: str) -> str:
+    # One line, so the user's line numbers in error messages stay right.
+    declared = {m.lower() for m in re.findall(r"PREFIX\s+([\w-]*):", text, re.I)}
+    return " ".join(f"PREFIX {p}: <{ns}>" for p, ns in PREFIXES.items() if p.lower() not in declared) + " "
+
+
+def run_remote(
+    endpoint: str,
+    text: str,
+    bindings: Mapping[str, Node] | None = None,
+    *,
+    timeout: float = 30.0,
+    user: str | None = None,
+    password: str | None = None,
+) -> QueryResult:
+    """Run a query on any SPARQL 1.1 query endpoint through SPARQLWrapper."""
+    from SPARQLWrapper import JSON, N3, SPARQLWrapper
+
+    kind = query_kind(text)
+    body = _prefix_line(text) + text + values_block(bindings or {})
+    wrapper = SPARQLWrapper(endpoint)
+    wrapper.setQuery(body)
+    # SPARQLWrapper guesses the query type by regex; we parsed it already.
+    wrapper.queryType = kind.upper()
+    wrapper.setMethod("POST")
+    wrapper.setTimeout(int(timeout))
+    if user is not None:
+        wrapper.setCredentials(user, password or "")
+    wrapper.setReturnFormat(JSON if kind in ("select", "ask") else N3)
+    data = _call(wrapper, endpoint)
+    if kind == "ask":
+        return QueryResult("ask", boolean=bool(data["boolean"]))
+    if kind == "select":
+        variables = list(data["head"]["vars"])
+        rows = [tuple(canonical(_json_term(b.get(v))) for v in variables) for b in data["results"]["bindings"]]
+        return QueryResult("select", variables, rows)
+    graph = Graph()
+    graph.parse(data=data if isinstance(data, (bytes, str)) else data.serialize(), format="turtle")
+    return QueryResult("graph", graph=graph)
+
+
+def _call(wrapper: Any, endpoint: str) -> Any:
+    import socket
+    import urllib.error
+
+    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
+
+    try:
+        return wrapper.queryAndConvert()
+    except SPARQLWrapperException as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise EndpointError(f"{endpoint}: the endpoint refused the query: {first}") from None
+    except urllib.error.HTTPError as exc:
+        raise EndpointError(f"{endpoint}: HTTP {exc.code} {exc.reason}") from None
+    except urllib.error.URLError as exc:
+        reason = exc.reason
+        if isinstance(reason, (TimeoutError, socket.timeout)):
+            raise EndpointError(f"{endpoint}: no answer within the time limit") from None
+        raise EndpointError(f"{endpoint}: cannot connect ({reason})") from None
+    except TimeoutError:
+        raise EndpointError(f"{endpoint}: no answer within the time limit") from None
+    except (ConnectionError, OSError) as exc:
+        raise EndpointError(f"{endpoint}: connection failed ({exc})") from None
+    except ValueError as exc:  # a 200 whose body is not the promised format
+        raise EndpointError(f"{endpoint}: the answer is not valid SPARQL results ({exc})") from None
+
+
+def _json_term(cell: dict[str, str] | None) -> Node | None:
+    from rdflib import BNode, Literal, URIRef
+
+    if cell is None:
+        return None
+    kind = cell["type"]
+    if kind == "uri":
+        return URIRef(cell["value"])
+    if kind == "bnode":
+        return BNode(cell["value"])
+    if "xml:lang" in cell:
+        return Literal(cell["value"], lang=cell["xml:lang"])
+    if cell.get("datatype") and cell["datatype"] != "http://www.w3.org/2001/XMLSchema#string":
+        return Literal(cell["value"], datatype=URIRef(cell["datatype"]))
+    return Literal(cell["value"])
+
+
+def run_query(
+    kg: KnowledgeGraph,
+    text: str,
+    bindings: Mapping[str, Node] | None = None,
+    *,
+    engine: Engine = Engine.OXIGRAPH,
+) -> QueryResult:
+    """Run a SPARQL query on the embedded graph.
+
+    >>> from kg.store import load_graph
+    >>> from rdflib import Literal
+    >>> r = run_query(load_graph(), "SELECT ?e WHERE { ?e lz:sourceTerm ?n }", {"n": Literal("聚合顺", lang="zh")})
+    >>> [str(row[0]) for row in r.rows]
+    ['https://w3id.org/linzi-kg/id/enterprise/juheshun']
+    """
+    if engine is Engine.RDFLIB:
+        return _run_rdflib(kg, text, bindings or {})
+    return _run_oxigraph(kg, text, bindings or {})
