@@ -55,9 +55,10 @@ def find_entity(graph: Graph, name: str) -> URIRef:
     if text.startswith("<") and text.endswith(">"):
         text = text[1:-1]
     names = _candidates(graph)
-    for iri in (URIRef(text), URIRef(str(ID) + text)):
-        if iri in names:
-            return iri
+    if not any(ch.isspace() or ch in '<>"{}|^`\\' for ch in text):
+        for iri in (URIRef(text), URIRef(str(ID) + text)):
+            if iri in names:
+                return iri
     wanted = text.casefold()
     exact = sorted(node for node, ns in names.items() if wanted in ns)
     if len(exact) == 1:

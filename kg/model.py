@@ -138,6 +138,7 @@ class LinkField:
 
 LINK_FIELDS: dict[str, LinkField] = {
     "within": LinkField(SCHEMA.containedInPlace),
+    "areaServed": LinkField(SCHEMA.areaServed),
     "unitOf": LinkField(ORG.unitOf),
     "subOrganizationOf": LinkField(ORG.subOrganizationOf),
     "memberOf": LinkField(ORG.memberOf),

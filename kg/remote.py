@@ -118,4 +118,7 @@ def push(
         raise EndpointError(f"{endpoint}: no answer within {timeout:g} s") from None
     except OSError as exc:
         raise EndpointError(f"{endpoint}: connection failed ({exc})") from None
+    except UnicodeEncodeError:
+        # urllib's Digest handler hashes credentials as ASCII.
+        raise UsageError("Digest authentication supports ASCII user names and passwords only") from None
     return PushReport(url, len(graph), status)

@@ -15,7 +15,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from kg.sparql import QueryResult
-from kg.terms import XSD_STRING
+from kg.terms import XSD_STRING, n3
 
 
 class ResultFormat(StrEnum):
@@ -86,11 +86,8 @@ def to_csv(result: QueryResult) -> str:
 def _tsv_value(term: Node | None) -> str:
     if term is None:
         return ""
-    if isinstance(term, Literal) and term.datatype is not None and str(term.datatype) == XSD_STRING:
-        term = Literal(str(term))
-    text = term.n3()
-    # N-Triples escapes quotes and backslashes; TSV also forbids raw tabs and newlines.
-    return text.replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    # N-Triples syntax escapes quotes, backslashes, tabs and newlines, as TSV needs.
+    return n3(term)
 
 
 def to_tsv(result: QueryResult) -> str:

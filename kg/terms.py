@@ -65,10 +65,23 @@ def to_ox(term: Node) -> Any:
     raise TypeError(f"unsupported rdflib term {term!r}")
 
 
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
 def n3(term: Node | None) -> str:
-    """N-Triples syntax of a term ('' for unbound), for comparing and for VALUES."""
+    """N-Triples syntax of a term ('' for unbound): one line, quotes and control
+    characters escaped; for comparing results, VALUES blocks and TSV.
+
+    >>> n3(Literal('说"好"\\n', lang="zh"))
+    '"说\\\\"好\\\\"\\\\n"@zh'
+    """
     if term is None:
         return ""
-    if isinstance(term, Literal) and term.datatype is not None and str(term.datatype) == XSD_STRING:
-        term = Literal(str(term))
+    if isinstance(term, Literal):
+        text = '"' + str(term).translate(_ESCAPES) + '"'
+        if term.language:
+            return f"{text}@{term.language}"
+        if term.datatype is not None and str(term.datatype) != XSD_STRING:
+            return f"{text}^^<{term.datatype}>"
+        return text
     return term.n3()

@@ -43,3 +43,60 @@ def replace_in(path: Path, old: str, new: str, count: int = 1) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text, f"{old!r} not in {path.name}"
     path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+@pytest.fixture(scope="session")
+def kgraph():  # type: ignore[no-untyped-def]
+    """The queryable graph (asserted + ontology + entailments), loaded once."""
+    from kg.store import load_graph
+
+    return load_graph()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server():  # type: ignore[no-untyped-def]
+    """A real Oxigraph server (PyPI `oxigraph`), in memory on a free loopback
+    port, stopped after the session. Yields its base URL."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    binary = Path(sys.executable).parent / "oxigraph"
+    if not binary.exists():
+        found = shutil.which("oxigraph")
+        assert found, "the oxigraph server (pip install oxigraph) is needed for remote-store tests"
+        binary = Path(found)
+    port = free_port()
+    proc = subprocess.Popen(
+        [str(binary), "serve", "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=1):
+                break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError(
+                    f"oxigraph serve did not start: {proc.stderr.read() if proc.stderr else ''}"
+                ) from None
+            time.sleep(0.1)
+    try:
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
