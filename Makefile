@@ -19,6 +19,7 @@ run: venv
 	mkdir -p $(OUT)
 	$(BIN)/linzi-kg build
 	$(BIN)/linzi-kg export --format turtle --output $(OUT)/linzi.ttl
+	$(BIN)/linzi-kg viz --output $(OUT)/linzi-graph.html
 
 lint: venv
 	$(BIN)/ruff check kg tests visualize

@@ -34,6 +34,17 @@ def _closure(pairs: list[tuple[URIRef, URIRef]]) -> dict[URIRef, set[URIRef]]:
     return out
 
 
+def superclasses(ontology: Graph) -> dict[URIRef, set[URIRef]]:
+    """Every class's superclasses (transitively) according to ``ontology``."""
+    return _closure(
+        [
+            (s, o)
+            for s, o in ontology.subject_objects(RDFS.subClassOf)
+            if isinstance(s, URIRef) and isinstance(o, URIRef)
+        ]
+    )
+
+
 def entailments(data: Graph, ontology: Graph) -> Graph:
     """The triples entailed by ``data`` + ``ontology`` and not asserted in ``data``.
 
@@ -45,13 +56,7 @@ def entailments(data: Graph, ontology: Graph) -> Graph:
     >>> [str(t[2]) for t in entailments(d, o)]
     ['urn:Project']
     """
-    supers = _closure(
-        [
-            (s, o)
-            for s, o in ontology.subject_objects(RDFS.subClassOf)
-            if isinstance(s, URIRef) and isinstance(o, URIRef)
-        ]
-    )
+    supers = superclasses(ontology)
     superprops = _closure(
         [
             (s, o)

@@ -100,3 +100,57 @@ def oxigraph_server():  # type: ignore[no-untyped-def]
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
+
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    """Debian's chromium driven by Playwright (never Playwright's own download)."""
+    from playwright.sync_api import sync_playwright
+
+    chromium = Path("/usr/bin/chromium")
+    if not chromium.exists():
+        pytest.fail("/usr/bin/chromium is missing: apt-get install -y chromium (see .ci/run)")
+    with sync_playwright() as p:
+        b = p.chromium.launch(
+            executable_path=str(chromium),
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"],
+        )
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+class PageWatch:
+    """A page with the network to any http(s) host blocked, and a record of
+    console errors, page errors, dialogs and attempted requests."""
+
+    def __init__(self, browser, block_http: bool = True) -> None:  # type: ignore[no-untyped-def]
+        import re
+
+        self.errors: list[str] = []
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.context = browser.new_context(viewport={"width": 1600, "height": 1000}, accept_downloads=True)
+        self.page = self.context.new_page()
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
+
+        def on_dialog(dialog) -> None:  # type: ignore[no-untyped-def]
+            self.dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        self.page.on("dialog", on_dialog)
+        if block_http:
+
+            def block(route) -> None:  # type: ignore[no-untyped-def]
+                self.requests.append(route.request.url)
+                route.abort()
+
+            self.page.route(re.compile(r"^https?://"), block)
+
+    def close(self) -> None:
+        self.context.close()

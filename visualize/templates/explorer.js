@@ -1,0 +1,360 @@
+// linzi-kg network explorer. Every text from the data reaches the page
+// through textContent or as canvas text, never as HTML.
+(() => {
+  "use strict";
+  const DATA = JSON.parse(document.getElementById("kg-data").textContent);
+  let lang = DATA.lang;
+  const $ = (id) => document.getElementById(id);
+  const byId = new Map(DATA.nodes.map((n) => [n.id, n]));
+  const edgeById = new Map(DATA.edges.map((e) => [e.id, e]));
+  const adjacency = new Map(DATA.nodes.map((n) => [n.id, []]));
+  for (const e of DATA.edges) {
+    adjacency.get(e.from).push({ edge: e.id, other: e.to });
+    adjacency.get(e.to).push({ edge: e.id, other: e.from });
+  }
+  const hiddenGroups = new Set();
+  const visible = new Set(DATA.large ? DATA.initial : DATA.nodes.map((n) => n.id));
+  const expanded = new Map(); // node id -> neighbours already shown by expansion
+  let selected = null;
+  let pathNodes = new Set();
+  let pathEdges = new Set();
+  let pathStart = null;
+
+  const el = (tag, text, cls) => {
+    const node = document.createElement(tag);
+    if (text !== undefined && text !== null) node.textContent = String(text);
+    if (cls) node.className = cls;
+    return node;
+  };
+  const t = (zh, en) => (lang === "zh" ? zh : en);
+  const nodeLabel = (n) => (lang === "zh" ? n.label_zh : n.label_en);
+  const edgeLabel = (e) => (lang === "zh" ? e.label_zh : e.label_en);
+
+  function nodeStyle(n) {
+    const faded = (selected && !neighbourhood.has(n.id)) || (pathNodes.size && !pathNodes.has(n.id) && !selected);
+    const onPath = pathNodes.has(n.id);
+    return {
+      id: n.id,
+      label: nodeLabel(n),
+      title: el("div", lang === "zh" ? n.label_en : n.label_zh),
+      shape: n.shape,
+      value: n.size,
+      color: faded
+        ? { background: "#eeeeee", border: "#dddddd" }
+        : { background: n.colour, border: onPath ? "#000000" : "#444444", highlight: { background: n.colour, border: "#000000" } },
+      borderWidth: onPath ? 4 : 1,
+      font: { color: faded ? "#bbbbbb" : "#222222", face: "WenQuanYi Micro Hei, Noto Sans CJK SC, sans-serif" },
+      ...(n.x === undefined ? {} : { x: n.x, y: n.y }),
+    };
+  }
+  function edgeStyle(e) {
+    const incident = selected && (e.from === selected || e.to === selected);
+    const faded = (selected && !incident) || (pathEdges.size && !pathEdges.has(e.id) && !selected);
+    return {
+      id: e.id, from: e.from, to: e.to,
+      label: $("edge-labels").checked ? edgeLabel(e) : undefined,
+      title: el("div", lang === "zh" ? e.label_en : e.label_zh),
+      dashes: e.editorial,
+      width: pathEdges.has(e.id) ? 4 : 1,
+      color: { color: faded ? "#eeeeee" : e.editorial ? "#d08c3a" : "#888888" },
+      font: { size: 10, color: faded ? "#dddddd" : "#555555", strokeWidth: 2, align: "middle" },
+      arrows: "to",
+    };
+  }
+
+  let neighbourhood = new Set();
+  const nodes = new vis.DataSet();
+  const edges = new vis.DataSet();
+  const shown = (id) => visible.has(id) && !hiddenGroups.has(byId.get(id).group);
+
+  function sync() {
+    const wantNodes = DATA.nodes.filter((n) => shown(n.id));
+    const wantIds = new Set(wantNodes.map((n) => n.id));
+    nodes.remove(nodes.getIds().filter((id) => !wantIds.has(id)));
+    nodes.update(wantNodes.map(nodeStyle));
+    const wantEdges = DATA.edges.filter((e) => wantIds.has(e.from) && wantIds.has(e.to));
+    const wantEdgeIds = new Set(wantEdges.map((e) => e.id));
+    edges.remove(edges.getIds().filter((id) => !wantEdgeIds.has(id)));
+    edges.update(wantEdges.map(edgeStyle));
+    $("status").textContent = t(`显示 ${nodes.length} / ${DATA.nodes.length} 个节点，${edges.length} 条关系`,
+      `showing ${nodes.length} of ${DATA.nodes.length} nodes, ${edges.length} links`);
+  }
+
+  // The data sets are filled before the network exists, so that vis-network
+  // lays them out in its bounded stabilization run (data added later would
+  // start an unbounded simulation instead).
+  applyLanguage();
+  const container = $("network");
+  const bigLayout = DATA.nodes.length > 150;
+  const network = new vis.Network(container, { nodes, edges }, {
+    layout: { randomSeed: 7, improvedLayout: !bigLayout },
+    edges: { smooth: false },
+    nodes: { scaling: { min: 8, max: 40, label: { enabled: true, min: 12, max: 22 } } },
+    physics: {
+      solver: "forceAtlas2Based",
+      forceAtlas2Based: { gravitationalConstant: -60, springLength: 110, avoidOverlap: 0.5 },
+      stabilization: { enabled: true, iterations: DATA.iterations, updateInterval: 50, fit: true },
+    },
+    interaction: { hover: true, tooltipDelay: 250, multiselect: false },
+  });
+  window.kgExplorer = { network, nodes, edges, settled: false, data: DATA };
+
+  // Physics lays the graph out once, bounded, then stops for good.
+  network.once("stabilizationIterationsDone", () => {
+    network.setOptions({ physics: { enabled: false } });
+    window.kgExplorer.settled = true;
+    document.body.dataset.settled = "true";
+  });
+  // PNG export draws on a white background, not a transparent one.
+  network.on("beforeDrawing", (ctx) => {
+    ctx.save();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.fillStyle = "#ffffff";
+    ctx.fillRect(0, 0, ctx.canvas.width, ctx.canvas.height);
+    ctx.restore();
+  });
+
+  function select(id) {
+    selected = id;
+    neighbourhood = new Set([id, ...adjacency.get(id).map((a) => a.other)]);
+    sync();
+    showDetails(id);
+  }
+  function clearSelection() {
+    selected = null;
+    neighbourhood = new Set();
+    sync();
+  }
+  network.on("click", (params) => {
+    if (params.nodes.length) select(params.nodes[0]);
+    else if (!params.edges.length) clearSelection();
+  });
+  network.on("doubleClick", (params) => {
+    if (params.nodes.length) expand(params.nodes[0]);
+  });
+
+  function expand(id) {
+    const done = expanded.get(id) || new Set();
+    const hidden = adjacency.get(id).map((a) => a.other).filter((o) => !visible.has(o) && !done.has(o));
+    const unique = [...new Set(hidden)].sort((a, b) => byId.get(b).degree - byId.get(a).degree);
+    const batch = unique.slice(0, DATA.cap);
+    const origin = network.getPositions([id])[id] || { x: 0, y: 0 };
+    batch.forEach((o, i) => {
+      const angle = (2 * Math.PI * i) / Math.max(batch.length, 1);
+      byId.get(o).x = origin.x + 120 * Math.cos(angle);
+      byId.get(o).y = origin.y + 120 * Math.sin(angle);
+      visible.add(o);
+      done.add(o);
+    });
+    expanded.set(id, done);
+    sync();
+    const left = unique.length - batch.length;
+    $("pathbar").textContent = batch.length
+      ? t(`展开 ${batch.length} 个邻居` + (left ? `，还有 ${left} 个（再次双击）` : ""),
+          `expanded ${batch.length} neighbours` + (left ? `, ${left} more (double-click again)` : ""))
+      : t("没有更多邻居", "no more neighbours");
+  }
+  function reveal(id) {
+    if (!visible.has(id)) {
+      visible.add(id);
+      sync();
+    }
+    hiddenGroups.delete(byId.get(id).group);
+    renderLegend();
+    sync();
+  }
+
+  // -- details panel --------------------------------------------------------
+  function showDetails(id) {
+    const n = byId.get(id);
+    const d = DATA.details[id] || { classes: [], facts: [], figures: [], spans: [] };
+    const panel = $("details");
+    panel.replaceChildren();
+    panel.append(el("h2", nodeLabel(n)), el("div", lang === "zh" ? n.label_en : n.label_zh, "sub"));
+    panel.append(el("div", `${t(n.group_zh, n.group_en)} · ${d.classes.join(", ")}`, "sub"));
+    const iri = el("div", id, "span");
+    panel.append(iri);
+    const buttons = el("div");
+    const start = el("button", t("设为路径起点", "Path from here"));
+    start.type = "button";
+    start.id = "path-start";
+    start.addEventListener("click", () => { pathStart = id; $("pathbar").textContent = t(`路径起点：${nodeLabel(n)}，再选一个节点设为终点`, `path from ${nodeLabel(n)}; pick another node as the end`); });
+    const end = el("button", t("设为路径终点", "Path to here"));
+    end.type = "button";
+    end.id = "path-end";
+    end.addEventListener("click", () => { if (pathStart) showPath(pathStart, id); });
+    buttons.append(start, end);
+    panel.append(buttons);
+    if (d.facts.length) {
+      panel.append(el("h3", t("属性", "Facts")));
+      const table = el("table");
+      for (const f of d.facts) {
+        const row = el("tr");
+        row.append(el("th", lang === "zh" ? f.p_zh : f.p_en), el("td", f.value));
+        table.append(row);
+      }
+      panel.append(table);
+    }
+    if (d.figures.length) {
+      panel.append(el("h3", t("数据（2022年实际 / 2023年目标）", "Figures (2022 actual / 2023 target)")));
+      const table = el("table");
+      table.id = "figures";
+      const head = el("tr");
+      for (const h of [t("指标", "Indicator"), t("2022年实际", "2022 actual"), t("2023年目标", "2023 target"), t("规模", "Specification")]) head.append(el("th", h));
+      table.append(head);
+      const byIndicator = new Map();
+      for (const f of d.figures) {
+        if (!byIndicator.has(f.indicator)) byIndicator.set(f.indicator, []);
+        byIndicator.get(f.indicator).push(f);
+      }
+      for (const figs of byIndicator.values()) {
+        const row = el("tr");
+        row.append(el("td", lang === "zh" ? figs[0].indicator_zh : figs[0].indicator_en));
+        for (const status of ["actual", "target", "specification"]) {
+          const cell = el("td");
+          for (const f of figs.filter((x) => x.status === status)) {
+            cell.append(el("div", `${f.wording} (${f.value} ${lang === "zh" ? f.unit_zh : f.unit_en})`));
+            for (const s of f.spans) cell.append(el("div", `[${s.start}, ${s.end}]`, "span"));
+          }
+          row.append(cell);
+        }
+        table.append(row);
+      }
+      panel.append(table);
+    }
+    const relations = adjacency.get(id).map((a) => edgeById.get(a.edge));
+    if (relations.length) {
+      panel.append(el("h3", t("关系", "Links")));
+      const list = el("ul");
+      for (const e of relations) {
+        const other = byId.get(e.from === id ? e.to : e.from);
+        const item = el("li");
+        const text = e.from === id ? `→ ${edgeLabel(e)} → ${nodeLabel(other)}` : `← ${edgeLabel(e)} ← ${nodeLabel(other)}`;
+        const link = el("a", text, e.editorial ? "editorial" : "");
+        link.href = "#";
+        link.addEventListener("click", (ev) => { ev.preventDefault(); reveal(other.id); focusNode(other.id); });
+        item.append(link);
+        if (e.editorial) item.append(el("span", t("（编辑归类）", " (editorial)"), "editorial"));
+        list.append(item);
+      }
+      panel.append(list);
+    }
+    if (d.spans.length) {
+      panel.append(el("h3", t("原文出处", "Where the article says so")));
+      for (const s of d.spans) {
+        panel.append(el("div", `[${s.start}, ${s.end}]`, "span"));
+        if (s.text !== undefined) panel.append(el("blockquote", s.text));
+      }
+    }
+  }
+
+  function focusNode(id) {
+    reveal(id);
+    network.selectNodes([id]);
+    network.focus(id, { scale: 1.2, animation: false });
+    select(id);
+  }
+
+  // -- shortest path (breadth-first over every link, shown or not) -----------
+  function showPath(a, b) {
+    const previous = new Map([[a, null]]);
+    const queue = [a];
+    while (queue.length && !previous.has(b)) {
+      const cur = queue.shift();
+      for (const { edge, other } of adjacency.get(cur)) {
+        if (!previous.has(other)) { previous.set(other, { from: cur, edge }); queue.push(other); }
+      }
+    }
+    if (!previous.has(b)) { $("pathbar").textContent = t("两点之间没有路径", "no path between the two nodes"); return; }
+    pathNodes = new Set([b]);
+    pathEdges = new Set();
+    const names = [nodeLabel(byId.get(b))];
+    for (let cur = b; previous.get(cur); cur = previous.get(cur).from) {
+      const step = previous.get(cur);
+      pathNodes.add(step.from);
+      pathEdges.add(step.edge);
+      names.unshift(`${nodeLabel(byId.get(step.from))} —${edgeLabel(edgeById.get(step.edge))}—`);
+    }
+    for (const id of pathNodes) visible.add(id);
+    selected = null;
+    neighbourhood = new Set();
+    sync();
+    $("pathbar").textContent = t("路径：", "Path: ") + names.join(" ");
+    network.fit({ nodes: [...pathNodes], animation: false });
+  }
+  $("path-clear").addEventListener("click", () => {
+    pathNodes = new Set(); pathEdges = new Set(); pathStart = null; $("pathbar").textContent = ""; sync();
+  });
+
+  // -- legend and class filter -------------------------------------------
+  function renderLegend() {
+    const legend = $("legend");
+    legend.replaceChildren(el("h3", t("类别（可筛选）", "Classes (filter)")));
+    for (const g of DATA.groups) {
+      const label = el("label");
+      const box = el("input");
+      box.type = "checkbox";
+      box.checked = !hiddenGroups.has(g.key);
+      box.dataset.group = g.key;
+      box.addEventListener("change", () => {
+        if (box.checked) hiddenGroups.delete(g.key); else hiddenGroups.add(g.key);
+        sync();
+      });
+      const swatch = el("span", null, "swatch");
+      swatch.style.background = g.colour;
+      if (g.shape === "diamond" || g.shape === "triangle") swatch.style.transform = "rotate(45deg) scale(0.8)";
+      if (g.shape === "dot") swatch.style.borderRadius = "50%";
+      label.append(box, swatch, el("span", t(g.zh, g.en)), el("span", g.count, "count"));
+      legend.append(label);
+    }
+    const note = el("p", t("虚线：编辑归类，非原文所述", "Dashed: editorial classification, not stated by the article"), "sub");
+    legend.append(note);
+  }
+
+  // -- search ---------------------------------------------------------------
+  const results = $("results");
+  function search(text) {
+    const q = text.trim().toLowerCase();
+    results.replaceChildren();
+    if (!q) { results.hidden = true; return; }
+    const hits = DATA.nodes.filter((n) => n.label_zh.toLowerCase().includes(q) || n.label_en.toLowerCase().includes(q)).slice(0, 20);
+    for (const n of hits) {
+      const b = el("button", `${nodeLabel(n)} · ${t(n.group_zh, n.group_en)}`);
+      b.type = "button";
+      b.addEventListener("click", () => { results.hidden = true; focusNode(n.id); });
+      results.append(b);
+    }
+    if (!hits.length) results.append(el("div", t("没有匹配", "no match")));
+    results.hidden = false;
+  }
+  $("search").addEventListener("input", (ev) => search(ev.target.value));
+  $("search").addEventListener("keydown", (ev) => {
+    if (ev.key === "Enter") { const first = results.querySelector("button"); if (first) first.click(); }
+    if (ev.key === "Escape") { results.hidden = true; }
+  });
+
+  // -- toolbar ----------------------------------------------------------------
+  function applyLanguage() {
+    document.documentElement.lang = lang;
+    $("lang").textContent = lang === "zh" ? "English" : "中文";
+    $("title").textContent = lang === "zh" ? DATA.title_zh : DATA.title_en;
+    for (const node of document.querySelectorAll("[data-zh]")) node.textContent = lang === "zh" ? node.dataset.zh : node.dataset.en;
+    renderLegend();
+    sync();
+    if (selected) showDetails(selected);
+  }
+  $("lang").addEventListener("click", () => { lang = lang === "zh" ? "en" : "zh"; applyLanguage(); });
+  $("edge-labels").addEventListener("change", sync);
+  $("fit").addEventListener("click", () => network.fit({ animation: false }));
+  $("png").addEventListener("click", () => {
+    const canvas = container.querySelector("canvas");
+    const link = document.createElement("a");
+    link.href = canvas.toDataURL("image/png");
+    link.download = "linzi-kg.png";
+    document.body.append(link);
+    link.click();
+    link.remove();
+  });
+
+  if (DATA.focus) focusNode(DATA.focus);
+})();
