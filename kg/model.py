@@ -82,6 +82,7 @@ TYPES: dict[str, TypeInfo] = {
     "Indicator": TypeInfo(LZ.Indicator, "indicator"),
     "Ranking": TypeInfo(LZ.Ranking, "indicator"),
     "Challenge": TypeInfo(LZ.Challenge, "challenge"),
+    "Goal": TypeInfo(LZ.Goal, "goal"),
 }
 
 #: The record type of figures; its fields are in :data:`OBSERVATION_FIELDS`.
@@ -96,6 +97,7 @@ SCHEMES: dict[str, tuple[str, str, str]] = {
     "framework": ("frameworks", "战略提法", "Frameworks and slogans"),
     "challenge": ("challenges", "问题挑战", "Challenges"),
     "industry": ("industries", "产业", "Industries"),
+    "goal": ("goals", "目标任务", "Goals"),
 }
 
 

@@ -46,6 +46,7 @@ class LZ(DefinedNamespace):
     FinancingProject: URIRef
     FocusArea: URIRef
     Framework: URIRef
+    Goal: URIRef
     GovernmentOrganization: URIRef
     GreenSpaceProject: URIRef
     HealthProject: URIRef

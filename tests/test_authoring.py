@@ -71,7 +71,7 @@ def test_span_that_does_not_resolve(data_copy: Path) -> None:
 
 
 def test_span_outside_the_text(data_copy: Path) -> None:
-    replace_in(data_copy / "context.yaml", "spans: [[3232, 3238]]", "spans: [[3232, 9999]]")
+    replace_in(data_copy / "context.yaml", "spans: [[3232, 3236]]", "spans: [[3232, 9999]]")
     message = problems_of(data_copy, spans=True)
     assert (
         "record 'dazhong-daily': field 'spans': span [3232, 9999] ends past the source text (3261 characters)"
