@@ -1,12 +1,15 @@
 # The two commands of the README:
-#   make run   - venv, install, build + validate, export build/linzi.ttl
+#   make run   - venv, install, build + validate, export build/linzi.ttl,
+#                draw build/linzi-graph.html, then serve the explorer
 #   make test  - venv, install with test extras, lint, type-check, pytest
+# (make build does the first part of make run without serving.)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= build
 
-.PHONY: run test lint venv clean
+.PHONY: run build test lint venv clean
+PORT ?= 8000
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +17,10 @@ $(BIN)/python:
 
 venv: $(BIN)/python
 
-run: venv
+run: build
+	$(BIN)/linzi-kg serve --port $(PORT)
+
+build: venv
 	$(BIN)/python -m pip install --quiet .
 	mkdir -p $(OUT)
 	$(BIN)/linzi-kg build

@@ -569,3 +569,61 @@ def viz(
 
         seconds = snapshot(output, png)
         click.echo(f"wrote {png} (layout settled in {seconds:.1f} s)")
+
+
+# -- the HTTP server ------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port to listen on.")
+@click.option(
+    "--data",
+    "extra",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Add your own RDF file to the graph; repeatable.",
+)
+@click.option(
+    "--timeout", type=click.FloatRange(0.1, 600), default=5.0, show_default=True, help="Seconds a query may run."
+)
+@click.option(
+    "--row-limit", type=click.IntRange(1, 10_000_000), default=10_000, show_default=True, help="Rows returned at most."
+)
+@click.option(
+    "--workers", type=click.IntRange(1, 64), default=None, help="Query worker processes (default: cores, at least 2)."
+)
+@click.option("--cors", "cors", multiple=True, metavar="ORIGIN", help="Allow cross-origin requests from ORIGIN.")
+@_data_options
+def serve(
+    host: str,
+    port: int,
+    extra: tuple[Path, ...],
+    timeout: float,
+    row_limit: int,
+    workers: int | None,
+    cors: tuple[str, ...],
+    data_dir: Path | None,
+    source: Path | None,
+) -> None:
+    """Serve the SPARQL 1.1 endpoint (/sparql) and the web explorer (/).
+
+    \b
+    Read-only and safe by default: no updates, no SERVICE/FROM, queries in
+    network-less worker processes with a time limit and a row cap, CORS off.
+    Example:
+      linzi-kg serve --port 8000        # then open http://127.0.0.1:8000/
+    """
+    import uvicorn
+
+    from kg.sandbox import worker_count
+    from kg.server import Settings, create_app
+    from kg.store import load_graph
+
+    graph = load_graph(data_dir=data_dir, source=source, extra=list(extra))
+    settings = Settings(
+        timeout=timeout, row_limit=row_limit, workers=workers or worker_count(), cors_origins=tuple(cors)
+    )
+    app = create_app(graph, settings=settings)
+    click.echo(f"linzi-kg: serving http://{host}:{port}/ (SPARQL at /sparql); Ctrl-C stops", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

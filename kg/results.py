@@ -155,3 +155,62 @@ def render(result: QueryResult, fmt: ResultFormat, label_of: Callable[[URIRef], 
     if fmt is ResultFormat.TSV:
         return to_tsv(result)
     return to_table(result, label_of)
+
+
+def to_xml(result: QueryResult) -> str:
+    """SPARQL Query Results XML Format."""
+    from xml.sax.saxutils import escape, quoteattr
+
+    out = ['<?xml version="1.0" encoding="utf-8"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
+    if result.kind == "ask":
+        out += ["<head/>", f"<boolean>{'true' if result.boolean else 'false'}</boolean>", "</sparql>"]
+        return "\n".join(out) + "\n"
+    out.append("<head>" + "".join(f"<variable name={quoteattr(v)}/>" for v in result.variables) + "</head>")
+    out.append("<results>")
+    for row in result.rows:
+        cells = []
+        for name, term in zip(result.variables, row, strict=True):
+            if term is None:
+                continue
+            if isinstance(term, URIRef):
+                value = f"<uri>{escape(str(term))}</uri>"
+            elif isinstance(term, BNode):
+                value = f"<bnode>{escape(str(term))}</bnode>"
+            else:
+                assert isinstance(term, Literal)
+                attrs = ""
+                if term.language:
+                    attrs = f" xml:lang={quoteattr(term.language)}"
+                elif term.datatype is not None and str(term.datatype) != XSD_STRING:
+                    attrs = f" datatype={quoteattr(str(term.datatype))}"
+                value = f"<literal{attrs}>{escape(str(term))}</literal>"
+            cells.append(f"<binding name={quoteattr(name)}>{value}</binding>")
+        out.append("<result>" + "".join(cells) + "</result>")
+    out += ["</results>", "</sparql>"]
+    return "\n".join(out) + "\n"
+
+
+def from_cell(cell: tuple[str, str, str | None, str | None] | None) -> Node | None:
+    """A term from the worker's (kind, value, datatype, language) form."""
+    if cell is None:
+        return None
+    kind, value, datatype, language = cell
+    if kind == "uri":
+        return URIRef(value)
+    if kind == "bnode":
+        return BNode(value)
+    if language:
+        return Literal(value, lang=language)
+    if datatype and datatype != XSD_STRING:
+        return Literal(value, datatype=URIRef(datatype))
+    return Literal(value)
+
+
+def to_cell(term: Node) -> tuple[str, str, str | None, str | None]:
+    """The worker's form of a term (for bindings)."""
+    if isinstance(term, URIRef):
+        return ("uri", str(term), None, None)
+    if isinstance(term, BNode):
+        return ("bnode", str(term), None, None)
+    assert isinstance(term, Literal)
+    return ("literal", str(term), str(term.datatype) if term.datatype else None, term.language)

@@ -1,0 +1,316 @@
+"""Queries for the HTTP endpoint run here: in worker processes that can be
+killed (a real time limit, since pyoxigraph's ``Store.query`` has none) and
+that cannot open network connections.
+
+Each worker moves itself into a new, empty network namespace before it loads
+the graph (``unshare(CLONE_NEWUSER | CLONE_NEWNET)``, or ``CLONE_NEWNET`` as
+root), so even a SERVICE clause that slipped past the up-front check has no
+route anywhere, loopback included. Where namespaces are not allowed the
+worker falls back to refusing connections at Python's socket layer and
+reports ``isolated=False``.
+
+This module imports only pyoxigraph, so workers start fast and stay small.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ctypes
+import os
+import socket
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
+from typing import Any
+
+# A term as it crosses the process boundary: (kind, value, datatype, language).
+Cell = tuple[str, str, str | None, str | None] | None
+
+_CLONE_NEWNET = 0x40000000
+_CLONE_NEWUSER = 0x10000000
+
+
+def isolate_network() -> bool:
+    """Leave the network: True when this process is now in an empty network namespace."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        for flags in (_CLONE_NEWUSER | _CLONE_NEWNET, _CLONE_NEWNET):
+            if libc.unshare(flags) == 0:
+                return True
+    except (OSError, AttributeError):
+        pass
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise OSError("network access is disabled in query workers")
+
+    socket.socket.connect = refuse  # type: ignore[assignment,method-assign]
+    socket.socket.connect_ex = refuse  # type: ignore[assignment,method-assign]
+    socket.create_connection = refuse  # type: ignore[assignment]
+    return False
+
+
+def _cell(term: Any) -> Cell:
+    import pyoxigraph as ox
+
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return ("uri", term.value, None, None)
+    if isinstance(term, ox.BlankNode):
+        return ("bnode", term.value, None, None)
+    return ("literal", term.value, term.datatype.value, term.language)
+
+
+def _term(cell: Cell) -> Any:
+    import pyoxigraph as ox
+
+    assert cell is not None
+    kind, value, datatype, language = cell
+    if kind == "uri":
+        return ox.NamedNode(value)
+    if kind == "bnode":
+        return ox.BlankNode(value)
+    if language:
+        return ox.Literal(value, language=language)
+    return ox.Literal(value, datatype=ox.NamedNode(datatype)) if datatype else ox.Literal(value)
+
+
+def _values(bindings: dict[str, Cell]) -> str:
+    def n3(cell: Cell) -> str:
+        assert cell is not None
+        kind, value, datatype, language = cell
+        if kind == "uri":
+            return f"<{value}>"
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
+        if language:
+            return f'"{escaped}"@{language}'
+        return f'"{escaped}"^^<{datatype}>' if datatype else f'"{escaped}"'
+
+    names = " ".join(f"?{k}" for k in bindings)
+    return f"\nVALUES ({names}) {{ ({' '.join(n3(v) for v in bindings.values())}) }}\n"
+
+
+def _worker(inbox: Connection, conn: Connection, path: str, fmt: str, isolate: bool) -> None:
+    import pyoxigraph as ox
+
+    isolated = isolate_network() if isolate else False
+    if fmt == "store":  # the directory of an on-disk store
+        store = ox.Store.read_only(path)
+    else:
+        store = ox.Store()
+        store.bulk_load(path=path, format=ox.RdfFormat.from_extension(fmt))
+    conn.send(("ready", isolated))
+    while True:
+        try:
+            message = inbox.recv()
+        except EOFError:
+            return
+        query, prefixes, row_limit, bindings = message
+        try:
+            subs = {ox.Variable(k): _term(v) for k, v in bindings.items()}
+            try:
+                result = store.query(query, prefixes=prefixes, substitutions=subs or None)
+            except RuntimeError as exc:
+                # pyoxigraph binds only projected variables; else a trailing VALUES.
+                if "SELECT projection" not in str(exc):
+                    raise
+                result = store.query(query + _values(bindings), prefixes=prefixes)
+            if isinstance(result, ox.QueryBoolean):
+                conn.send(("ask", bool(result)))
+            elif isinstance(result, ox.QuerySolutions):
+                variables = [v.value for v in result.variables]
+                rows: list[tuple[Cell, ...]] = []
+                truncated = False
+                for solution in result:
+                    if len(rows) >= row_limit:
+                        truncated = True
+                        break
+                    rows.append(tuple(_cell(solution[v]) for v in variables))
+                conn.send(("select", variables, rows, truncated))
+            else:
+                triples: list[tuple[Cell, Cell, Cell]] = []
+                truncated = False
+                for t in result:
+                    if len(triples) >= row_limit:
+                        truncated = True
+                        break
+                    triples.append((_cell(t.subject), _cell(t.predicate), _cell(t.object)))
+                conn.send(("graph", triples, truncated))
+        except SyntaxError as exc:
+            conn.send(("syntax", str(exc)))
+        except Exception as exc:
+            conn.send(("error", str(exc)))
+
+
+class QueryTimeout(Exception):
+    """The query ran past the time limit; its worker was killed."""
+
+
+class WorkerSyntaxError(Exception):
+    """pyoxigraph could not parse the query; the message has the position."""
+
+
+class WorkerQueryError(Exception):
+    """The query failed while running."""
+
+
+@dataclass
+class Outcome:
+    kind: str  # select | ask | graph
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple[Cell, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    truncated: bool = False
+
+
+@dataclass
+class _Worker:
+    process: Any  # subprocess.Popen
+    conn: Connection  # results from the worker
+    inbox: Connection  # queries to the worker
+    isolated: bool
+
+    def send(self, message: Any) -> None:
+        self.inbox.send(message)
+
+
+def main() -> None:
+    """Worker process entry (``python -m kg.sandbox PATH FORMAT ISOLATE``):
+    queries arrive on stdin and results leave on the original stdout, as
+    multiprocessing messages; stray prints go to stderr."""
+    import sys
+
+    path, fmt, isolate = sys.argv[1], sys.argv[2], sys.argv[3] == "1"
+    out_fd = os.dup(1)
+    os.dup2(2, 1)
+    _worker(Connection(0, writable=False), Connection(out_fd, readable=False), path, fmt, isolate)
+
+
+class QueryPool:
+    """A few query workers; ``await pool.run(text)`` runs on an idle one.
+
+    A query past ``timeout`` seconds kills its worker (the work stops) and a
+    fresh one takes its place; other queries go on in the other workers.
+    """
+
+    def __init__(
+        self,
+        path: str,
+        *,
+        fmt: str = "nt",
+        workers: int = 2,
+        timeout: float = 5.0,
+        row_limit: int = 10_000,
+        isolate: bool = True,
+        prefixes: dict[str, str] | None = None,
+    ) -> None:
+        self._path, self._fmt, self._isolate = path, fmt, isolate
+        self.size, self.timeout, self.row_limit = workers, timeout, row_limit
+        self.prefixes = prefixes or {}
+        self._threads = ThreadPoolExecutor(max_workers=workers * 2 + 2, thread_name_prefix="kg-query")
+        self._idle: asyncio.Queue[_Worker] | None = None
+        self._all: list[_Worker] = []
+        self.isolated = True
+        self.killed = 0
+
+    def _spawn(self) -> _Worker:
+        # A fresh interpreter (not multiprocessing's spawn, which re-imports
+        # the caller's __main__ and so needs an `if __name__` guard there).
+        process = subprocess.Popen(  # noqa: S603 - our own module, no shell
+            [sys.executable, "-m", "kg.sandbox", self._path, self._fmt, "1" if self._isolate else "0"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+        )
+        assert process.stdin is not None and process.stdout is not None
+        inbox = Connection(os.dup(process.stdin.fileno()), readable=False)
+        conn = Connection(os.dup(process.stdout.fileno()), writable=False)
+        process.stdin.close()
+        process.stdout.close()
+        # A worker that dies while loading never says "ready": do not wait forever.
+        if not conn.poll(120):
+            process.kill()
+            raise RuntimeError("a query worker did not start within 120 s")
+        try:
+            status, isolated = conn.recv()
+        except EOFError:
+            raise RuntimeError(f"a query worker exited while starting (exit code {process.wait()})") from None
+        assert status == "ready"
+        worker = _Worker(process, conn, inbox, bool(isolated))
+        self.isolated = self.isolated and worker.isolated
+        self._all.append(worker)
+        return worker
+
+    async def start(self) -> None:
+        loop = asyncio.get_running_loop()
+        self._idle = asyncio.Queue()
+        workers = await asyncio.gather(*(loop.run_in_executor(self._threads, self._spawn) for _ in range(self.size)))
+        for w in workers:
+            self._idle.put_nowait(w)
+
+    def _kill(self, worker: _Worker) -> None:
+        worker.process.kill()
+        worker.process.wait(5)
+        worker.conn.close()
+        worker.inbox.close()
+        if worker in self._all:
+            self._all.remove(worker)
+        self.killed += 1
+
+    async def run(self, query: str, bindings: dict[str, Cell] | None = None) -> Outcome:
+        """Run ``query`` with ``bindings`` (variable -> cell) bound before
+        evaluation; raises QueryTimeout, WorkerSyntaxError or WorkerQueryError."""
+        assert self._idle is not None, "call start() first"
+        loop = asyncio.get_running_loop()
+        worker = await self._idle.get()
+        try:
+            worker.send((query, self.prefixes, self.row_limit, bindings or {}))
+            ready = await loop.run_in_executor(self._threads, worker.conn.poll, self.timeout)
+            if not ready:
+                raise QueryTimeout
+            message = worker.conn.recv()
+        except QueryTimeout:
+            self._kill(worker)
+            worker = await loop.run_in_executor(self._threads, self._spawn)
+            raise
+        except (EOFError, OSError, BrokenPipeError) as exc:
+            self._kill(worker)
+            worker = await loop.run_in_executor(self._threads, self._spawn)
+            raise WorkerQueryError(f"the query worker failed ({exc or type(exc).__name__})") from None
+        finally:
+            self._idle.put_nowait(worker)
+        kind = message[0]
+        if kind == "select":
+            return Outcome("select", message[1], message[2], truncated=message[3])
+        if kind == "ask":
+            return Outcome("ask", boolean=message[1])
+        if kind == "graph":
+            return Outcome("graph", rows=message[1], truncated=message[2])
+        if kind == "syntax":
+            raise WorkerSyntaxError(message[1])
+        raise WorkerQueryError(message[1])
+
+    async def close(self) -> None:
+        for worker in list(self._all):
+            try:
+                worker.conn.close()
+                worker.inbox.close()
+            finally:
+                worker.process.kill()
+                worker.process.wait(5)
+        self._all.clear()
+        self._threads.shutdown(wait=False, cancel_futures=True)
+
+    def pids(self) -> list[int]:
+        return [w.process.pid for w in self._all]
+
+
+def worker_count() -> int:
+    """Default number of workers: the cores, at least two (one slow query
+    must not hold up the rest)."""
+    return max(2, os.cpu_count() or 2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,457 @@
+"""The web explorer's pages: home, query editor, named-query forms, entity
+pages (with content negotiation), search, the network view, downloads.
+
+Server-rendered with Jinja2 (autoescaping on): the pages carry no script at
+all; only ``/graph`` (the network view) runs its own inline, hash-pinned JS.
+"""
+
+from __future__ import annotations
+
+import urllib.parse
+from typing import Any
+
+import jinja2
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, RDFS
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.routing import Route
+
+from kg import __version__
+from kg.errors import KGError, UsageError
+from kg.namespaces import ID, LZ, OA, PROV, QB, SDMX_ATTR, SDMX_DIM, SDMX_MEASURE, SKOS
+from kg.stats import curie
+
+SITE_TITLE = "临淄区政府工作报告知识图谱"
+
+
+class NotFound(KGError):
+    http_status = 404
+
+
+def setup(app: Any, site: Any) -> None:
+    """Templates, and what the pages reuse: stats, search index, the network page."""
+    from kg.queries import list_queries
+    from kg.stats import graph_stats
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("kg", "templates"), autoescape=True, undefined=jinja2.StrictUndefined
+    )
+    env.filters["urlencode"] = lambda s: urllib.parse.quote(str(s), safe="")
+    app.state.templates = env
+    app.state.page_context = {
+        "site_title": SITE_TITLE,
+        "version": __version__,
+        "lang": "zh",
+        "q": "",
+        "footer_note": "English labels are translations; dashed/editorial links are classification by linzi-kg.",
+    }
+    app.state.named = list_queries()
+    app.state.stats = graph_stats(site.kg.asserted, site.kg.ontology)
+    full = site.kg.full_graph()
+    index = []
+    for node in set(site.kg.asserted.subjects(LZ.sourceTerm, None)) | set(
+        site.kg.asserted.subjects(RDF.type, QB.Observation)
+    ):
+        if isinstance(node, URIRef):
+            names = [
+                str(o) for p in (RDFS.label, LZ.sourceTerm, SKOS.altLabel) for o in site.kg.asserted.objects(node, p)
+            ]
+            index.append((node, names))
+    app.state.search_index = sorted(index)
+    app.state.full = full
+    app.state.graph_pages = {}
+
+
+def _page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+    env = request.app.state.templates
+    html = env.get_template(template).render(**{**request.app.state.page_context, **context})
+    return HTMLResponse(html, status_code=status)
+
+
+def _label(request: Request, node: Any, lang: str = "zh") -> str:
+    from kg.lookup import label
+
+    if not isinstance(node, URIRef):
+        return str(node)
+    return label(request.app.state.full, node, lang) or curie(node).replace("<", "").replace(">", "")
+
+
+def local_href(node: Any) -> str | None:
+    """The explorer's path for an IRI of this graph (``/id/...``), else None."""
+    text = str(node)
+    if isinstance(node, URIRef) and text.startswith(str(ID)):
+        return "/id/" + urllib.parse.quote(text[len(str(ID)) :], safe="/-_.")
+    return None
+
+
+# -- home, search, downloads -------------------------------------------------------
+
+
+async def home(request: Request) -> Response:
+    site = request.app.state.site
+    stats = request.app.state.stats
+    kg = site.kg
+    from kg.namespaces import DCTERMS
+
+    dataset = ID["dataset"]
+    sources = []
+    for cls, note in ((LZ.WorkReport, "the report"), (LZ.NewsArticle, "the article"), (LZ.ReportDelivery, "delivery")):
+        for node in kg.asserted.subjects(RDF.type, cls):
+            sources.append({"href": local_href(node), "label": _label(request, node), "note": note})
+    text_node = next(kg.asserted.subjects(RDF.type, LZ.SourceText), None)
+    if text_node is not None:
+        sources.append(
+            {
+                "href": local_href(text_node),
+                "label": str(kg.asserted.value(text_node, LZ.fileName)),
+                "note": f"sha256 {str(kg.asserted.value(text_node, LZ.sha256))[:16]}…",
+            }
+        )
+    classes = [c for c in stats.classes if c.curie.startswith(("lz:", "schema:", "org:", "qb:"))]
+    return _page(
+        request,
+        "home.html",
+        title_zh=str(kg.asserted.value(dataset, DCTERMS.title) or SITE_TITLE),
+        title_en=next((str(t) for t in kg.asserted.objects(dataset, DCTERMS.title) if t.language == "en"), ""),
+        description=str(kg.asserted.value(dataset, DCTERMS.description) or ""),
+        sources=sources,
+        classes=classes,
+        triples=stats.triples,
+        figures=stats.observations,
+        spans=stats.spans,
+        statements=stats.statements,
+        editorial=stats.editorial,
+        named=request.app.state.named,
+        downloads=["ttl", "nt", "jsonld", "rdf"],
+    )
+
+
+async def search(request: Request) -> Response:
+    q = request.query_params.get("q", "").strip()
+    if len(q) > 200:
+        raise UsageError("the search text is longer than 200 characters")
+    hits: list[dict[str, str]] = []
+    if q:
+        wanted = q.casefold()
+        for node, names in request.app.state.search_index:
+            if any(wanted in n.casefold() for n in names):
+                kinds = sorted(curie(t) for t in request.app.state.site.kg.asserted.objects(node, RDF.type))
+                hits.append(
+                    {
+                        "href": local_href(node) or "",
+                        "label_zh": _label(request, node),
+                        "label_en": _label(request, node, "en"),
+                        "kind": ", ".join(kinds),
+                    }
+                )
+    hits.sort(key=lambda h: (len(h["label_zh"]), h["label_zh"]))
+    if "application/json" in request.headers.get("accept", "") or request.query_params.get("format") == "json":
+        from starlette.responses import JSONResponse
+
+        return JSONResponse([{"iri": str(ID) + h["href"][4:], **h} for h in hits[:100]])
+    return _page(request, "search.html", q=q, hits=hits[:100])
+
+
+async def download(request: Request) -> Response:
+    from kg.export import Format, serialize
+
+    fmt = request.path_params["fmt"]
+    formats = {"ttl": Format.TURTLE, "nt": Format.NTRIPLES, "jsonld": Format.JSONLD, "rdf": Format.XML}
+    if fmt not in formats:
+        raise NotFound(f"no download linzi.{fmt}; offered: {', '.join(formats)}")
+    cache = request.app.state.__dict__.setdefault("downloads", {})
+    if fmt not in cache:
+        cache[fmt] = serialize(request.app.state.site.kg.asserted, formats[fmt])
+    return Response(
+        cache[fmt],
+        media_type=formats[fmt].media_type + "; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="linzi.{fmt}"'},
+    )
+
+
+# -- queries ---------------------------------------------------------------------------
+
+
+def _cells(request: Request, result: Any) -> list[list[dict[str, Any]]]:
+    rows = []
+    for row in result.rows:
+        cells = []
+        for term in row:
+            if term is None:
+                cells.append({"text": "", "href": None, "iri": ""})
+            elif isinstance(term, URIRef):
+                cells.append({"text": _label(request, term), "href": local_href(term), "iri": str(term)})
+            else:
+                cells.append({"text": str(term), "href": None, "iri": ""})
+        rows.append(cells)
+    return rows
+
+
+async def _run_for_page(request: Request, text: str, bindings: dict[str, Any] | None = None) -> dict[str, Any]:
+    site = request.app.state.site
+    context: dict[str, Any] = {
+        "result": None,
+        "error": None,
+        "cells": [],
+        "truncated": False,
+        "formats": [],
+        "graph_text": "",
+        "share_url": None,
+        "row_limit": site.settings.row_limit,
+        "timeout": site.settings.timeout,
+    }
+    try:
+        result, truncated = await site.query(text, bindings)
+    except KGError as exc:
+        context["error"] = str(exc)
+        return context
+    context.update(result=result, truncated=truncated, cells=_cells(request, result) if result.kind == "select" else [])
+    if result.kind == "graph":
+        from kg.server import render_result
+
+        context["graph_text"] = render_result(result, "turtle")[0].decode("utf-8")
+    return context
+
+
+async def query_page(request: Request) -> Response:
+    text = request.query_params.get("query", "")
+    named = request.app.state.named
+    context: dict[str, Any] = {
+        "result": None,
+        "error": None,
+        "cells": [],
+        "truncated": False,
+        "formats": [],
+        "graph_text": "",
+        "share_url": None,
+        "row_limit": request.app.state.site.settings.row_limit,
+        "timeout": request.app.state.site.settings.timeout,
+    }
+    if text.strip():
+        context = await _run_for_page(request, text)
+        encoded = urllib.parse.quote(text, safe="")
+        context["share_url"] = f"/query?query={encoded}"
+        kinds = (
+            ["turtle", "ntriples", "jsonld"]
+            if context["result"] and context["result"].kind == "graph"
+            else ["csv", "json", "tsv", "xml"]
+        )
+        context["formats"] = [{"href": f"/sparql?query={encoded}&format={k}", "label": k.upper()} for k in kinds]
+    status = 400 if context["error"] else 200
+    return _page(request, "query.html", status=status, query=text or named[0].text, named=named, **context)
+
+
+async def named_list(request: Request) -> Response:
+    return _page(request, "named_list.html", named=request.app.state.named)
+
+
+async def named_page(request: Request) -> Response:
+    from kg.queries import bindings_for, get_query
+
+    name = request.path_params["name"]
+    named = get_query(name) if "/" not in name and not name.endswith(".rq") else None
+    if named is None:
+        raise NotFound(f"no named query {name!r}")
+    site = request.app.state.site
+    given = {p.name: request.query_params[p.name] for p in named.params if p.name in request.query_params}
+    values = {p.name: given.get(p.name, p.default) for p in named.params}
+    bindings = bindings_for(named, given, site.kg.asserted)
+    from kg.results import to_cell
+
+    cells = {k: to_cell(v) for k, v in bindings.items()}
+    fmt = request.query_params.get("format")
+    if fmt is not None:
+        from kg.server import negotiate, render_result
+
+        result, truncated = await site.query(named.text, cells)
+        result = _with_sentence(site, named, result)
+        body, media_type = render_result(
+            result, negotiate(request, result.kind if result.kind == "graph" else "select")
+        )
+        return Response(body, media_type=media_type, headers={"X-Linzi-Truncated": str(truncated).lower()})
+    context = await _run_for_page(request, named.text, cells)
+    if context["result"] is not None:
+        context["result"] = _with_sentence(site, named, context["result"])
+        context["cells"] = _cells(request, context["result"]) if context["result"].kind == "select" else []
+    query = urllib.parse.urlencode(values)
+    context["share_url"] = f"/queries/{name}?{query}"
+    context["formats"] = [
+        {"href": f"/queries/{name}?{query}&format={k}", "label": k.upper()} for k in ("csv", "json", "tsv", "xml")
+    ]
+    return _page(request, "named.html", status=400 if context["error"] else 200, named=named, values=values, **context)
+
+
+def _with_sentence(site: Any, named: Any, result: Any) -> Any:
+    from kg.queries import _with_sentences
+
+    if named.sentence and site.kg.source is not None and result.kind == "select":
+        return _with_sentences(result, named.sentence, site.kg.source)
+    return result
+
+
+# -- entities ------------------------------------------------------------------------------
+
+
+async def entity(request: Request) -> Response:
+    path = request.path_params["path"]
+    node = URIRef(str(ID) + path)
+    site = request.app.state.site
+    kg = site.kg
+    full = request.app.state.full
+    if (node, None, None) not in kg.asserted and (None, None, node) not in kg.asserted:
+        raise NotFound(f"nothing is known about {node}")
+    from kg.server import negotiate
+
+    fmt = (
+        negotiate(request, "graph", allow_html=True)
+        if request.query_params.get("format") or "text/html" not in request.headers.get("accept", "")
+        else "html"
+    )
+    if fmt != "html":
+        from kg.build import new_graph
+        from kg.server import render_result
+        from kg.sparql import QueryResult
+
+        description = new_graph()
+        for t in kg.asserted.triples((node, None, None)):
+            description.add(t)
+        for t in kg.asserted.triples((None, None, node)):
+            description.add(t)
+        body, media_type = render_result(QueryResult("graph", graph=description), fmt)
+        return Response(body, media_type=media_type, headers={"Vary": "Accept"})
+    facts, outgoing, incoming = [], [], []
+    skip = {RDFS.label, RDF.type, PROV.wasDerivedFrom}
+    for p, o in sorted(kg.asserted.predicate_objects(node)):
+        if p in skip:
+            continue
+        if isinstance(o, Literal):
+            facts.append({"p": _label(request, p), "value": str(o)})
+        elif isinstance(o, URIRef):
+            outgoing.append(
+                {
+                    "p": _label(request, p),
+                    "href": local_href(o),
+                    "label": _label(request, o),
+                    "editorial": p == LZ.classifiedUnder,
+                }
+            )
+    for s, p in sorted(kg.asserted.subject_predicates(node)):
+        if p in (RDF.subject, RDF.object, PROV.wasDerivedFrom, LZ.aboutEntity, SDMX_DIM.refArea, LZ.indicator):
+            continue
+        if isinstance(s, URIRef):
+            incoming.append(
+                {
+                    "p": _label(request, p),
+                    "href": local_href(s),
+                    "label": _label(request, s),
+                    "editorial": p == LZ.classifiedUnder,
+                }
+            )
+    spans: list[dict[str, Any]] = []
+    for span in kg.asserted.objects(node, PROV.wasDerivedFrom):
+        selector = kg.asserted.value(span, OA.hasSelector)
+        start, end = int(str(kg.asserted.value(selector, OA.start))), int(str(kg.asserted.value(selector, OA.end)))
+        sentence = kg.source.sentence(start, end) if kg.source is not None else None
+        spans.append({"start": start, "end": end, "sentence": sentence})
+    spans.sort(key=lambda s: s["start"])
+    figures = _figures(request, node)
+    types = [
+        _label(request, t)
+        for t in full.objects(node, RDF.type)
+        if isinstance(t, URIRef) and str(t).startswith(str(LZ._NS))
+    ]
+    graph_href = (
+        f"/graph?focus={urllib.parse.quote(str(node), safe='')}" if (node, LZ.sourceTerm, None) in kg.asserted else None
+    )
+    response = _page(
+        request,
+        "entity.html",
+        iri=str(node),
+        path=request.url.path,
+        label_zh=_label(request, node),
+        label_en=_label(request, node, "en"),
+        types=sorted(set(types)),
+        facts=facts,
+        outgoing=outgoing,
+        incoming=incoming,
+        spans=spans,
+        figures=figures,
+        graph_href=graph_href,
+    )
+    response.headers["Vary"] = "Accept"
+    return response
+
+
+def _figures(request: Request, node: URIRef) -> list[dict[str, Any]]:
+    kg = request.app.state.site.kg
+    g = kg.asserted
+    figs = set(g.subjects(LZ.aboutEntity, node)) | {
+        f for f in g.subjects(SDMX_DIM.refArea, node) if g.value(f, LZ.aboutEntity) is None
+    }
+    if (node, RDF.type, QB.Observation) in g:
+        figs = {node}
+    by_indicator: dict[Any, list[list[dict[str, Any]]]] = {}
+    order = {LZ.Actual: 0, LZ.Target: 1, LZ.Specification: 2}
+    from kg.terms import canonical
+
+    for fig in sorted(figs):
+        indicator = g.value(fig, LZ.indicator)
+        row = by_indicator.setdefault(indicator, [[], [], []])
+        comparator = g.value(fig, LZ.comparator)
+        row[order.get(g.value(fig, LZ.valueStatus), 2)].append(
+            {
+                "href": local_href(fig),
+                "wording": str(g.value(fig, LZ.originalWording)),
+                "value": str(canonical(g.value(fig, SDMX_MEASURE.obsValue))),
+                "unit": _label(request, g.value(fig, SDMX_ATTR.unitMeasure)),
+                "comparator": str(request.app.state.full.value(comparator, SKOS.notation))
+                if comparator not in (None, LZ.Equal)
+                else "",
+            }
+        )
+    return [
+        {"indicator": _label(request, k), "cells": v}
+        for k, v in sorted(by_indicator.items(), key=lambda kv: str(kv[0]))
+    ]
+
+
+# -- the network view ------------------------------------------------------------------------
+
+
+async def graph_page(request: Request) -> Response:
+    focus = request.query_params.get("focus")
+    depth_text = request.query_params.get("depth", "2")
+    if not depth_text.isdigit() or not 0 <= int(depth_text) <= 5:
+        raise UsageError("depth must be a whole number from 0 to 5")
+    key = (focus, int(depth_text))
+    cache = request.app.state.graph_pages
+    if key not in cache:
+        from kg.lookup import find_entity
+        from visualize.network import neighbourhood, to_networkx
+        from visualize.render import render_html
+
+        kg = request.app.state.site.kg
+        net = to_networkx(kg.asserted, kg.ontology, source_text=kg.source.text if kg.source else None)
+        centre = None
+        if focus:
+            centre = str(find_entity(kg.asserted, focus))
+            net = neighbourhood(net, centre, int(depth_text))
+        if len(cache) > 256:
+            cache.clear()
+        cache[key] = render_html(net, title_zh=SITE_TITLE, title_en="Linzi work report knowledge graph", focus=centre)
+    return HTMLResponse(cache[key])
+
+
+def routes() -> list[Route]:
+    return [
+        Route("/", home),
+        Route("/query", query_page),
+        Route("/queries", named_list),
+        Route("/queries/{name}", named_page),
+        Route("/id/{path:path}", entity),
+        Route("/graph", graph_page),
+        Route("/search", search),
+        Route("/download/linzi.{fmt}", download),
+        Route("/favicon.ico", lambda _request: Response(status_code=204)),
+    ]

@@ -1,0 +1,281 @@
+"""`linzi-kg serve` as users run it: a real uvicorn process on loopback, used
+with SPARQLWrapper, curl, a load of concurrent clients and headless Chromium.
+A local canary HTTP server proves that no query makes the server connect out."""
+
+from __future__ import annotations
+
+import asyncio
+import http.server
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import ARTIFACTS, PageWatch, free_port
+
+pytestmark = pytest.mark.server
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    port = free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kg", "serve", "--port", str(port), "--timeout", "2", "--workers", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/sparql?query=ASK%7B%7D", timeout=2):
+                break
+        except OSError:
+            if proc.poll() is not None or time.monotonic() > deadline:
+                proc.kill()
+                raise RuntimeError(
+                    f"linzi-kg serve did not start: {proc.stderr.read() if proc.stderr else b''}"
+                ) from None
+            time.sleep(0.2)
+    try:
+        yield base, proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+def test_sparqlwrapper_unchanged(server: tuple[str, subprocess.Popen[bytes]]) -> None:
+    from SPARQLWrapper import JSON, XML, SPARQLWrapper
+
+    base, _ = server
+    client = SPARQLWrapper(f"{base}/sparql")
+    client.setQuery("PREFIX lz: <https://w3id.org/linzi-kg/ontology#> SELECT ?c WHERE { ?c a lz:Challenge }")
+    client.setReturnFormat(JSON)
+    assert len(client.queryAndConvert()["results"]["bindings"]) == 10
+    client.setReturnFormat(XML)
+    assert len(client.queryAndConvert().getElementsByTagName("result")) == 10
+    client.setMethod("POST")
+    client.setReturnFormat(JSON)
+    assert len(client.queryAndConvert()["results"]["bindings"]) == 10
+
+
+def test_curl_unchanged(server: tuple[str, subprocess.Popen[bytes]]) -> None:
+    base, _ = server
+    query = "SELECT ?c WHERE { ?c a lz:Challenge }"
+    get = subprocess.run(
+        ["curl", "-sS", "-G", f"{base}/sparql", "--data-urlencode", f"query={query}", "-H", "Accept: text/csv"],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    assert get.stdout.count("\n") == 11
+    post = subprocess.run(
+        [
+            "curl",
+            "-sS",
+            "-X",
+            "POST",
+            f"{base}/sparql",
+            "-H",
+            "Content-Type: application/sparql-query",
+            "-H",
+            "Accept: application/sparql-results+json",
+            "--data-binary",
+            query,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    assert post.stdout.count('"uri"') == 10
+
+
+class _Canary(http.server.BaseHTTPRequestHandler):
+    hits: list[str] = []  # noqa: RUF012 - shared on purpose
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def do_GET(self) -> None:
+        self.hits.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.end_headers()
+        self.wfile.write(b'{"head":{"vars":[]},"results":{"bindings":[{}]}}')
+
+    do_POST = do_GET
+
+
+@pytest.fixture
+def canary() -> Iterator[tuple[str, list[str]]]:
+    _Canary.hits = []
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Canary)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}", _Canary.hits
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def test_canary_receives_nothing_from_the_server(server: tuple[str, subprocess.Popen[bytes]], canary) -> None:  # type: ignore[no-untyped-def]
+    base, _ = server
+    url, hits = canary
+    # The canary works: a direct request reaches it.
+    urllib.request.urlopen(f"{url}/ping", timeout=5).read()
+    assert hits == ["/ping"]
+    hits.clear()
+    queries = [
+        f"SELECT * WHERE {{ SERVICE <{url}/sparql> {{ ?s ?p ?o }} }}",
+        f"SELECT * FROM <{url}/from> WHERE {{ ?s ?p ?o }}",
+        f"SELECT * FROM NAMED <{url}/named> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+        f"LOAD <{url}/load>",
+    ]
+    for query in queries:
+        with pytest.raises(urllib.error.HTTPError) as info:
+            urllib.request.urlopen(f"{base}/sparql?" + urllib.parse.urlencode({"query": query}), timeout=10)
+        assert info.value.code in (400, 403)
+    with pytest.raises(urllib.error.HTTPError):
+        urllib.request.urlopen(
+            f"{base}/sparql?" + urllib.parse.urlencode({"query": "ASK {}", "default-graph-uri": f"{url}/dg"}),
+            timeout=10,
+        )
+    time.sleep(0.5)
+    assert hits == []
+
+
+def test_runtime_guard_without_the_upfront_check(canary, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Even a SERVICE query that got past the check cannot reach the canary:
+    the worker process has no network."""
+    from kg.sandbox import QueryPool, WorkerQueryError
+
+    url, hits = canary
+    data = tmp_path / "g.nt"
+    data.write_text("<urn:a> <urn:b> <urn:c> .\n", encoding="utf-8")
+
+    async def attempt() -> bool:
+        pool = QueryPool(str(data), workers=1, timeout=10)
+        await pool.start()
+        try:
+            with pytest.raises(WorkerQueryError):
+                await pool.run(f"SELECT * WHERE {{ SERVICE <{url}/sparql> {{ ?s ?p ?o }} }}")
+            return pool.isolated
+        finally:
+            await pool.close()
+
+    isolated = asyncio.run(attempt())
+    assert isolated, "query workers could not leave the network (no network namespaces here)"
+    assert hits == []
+
+
+def _rss_kb(pid: int) -> int:
+    total = 0
+    for p in [pid, *_children(pid)]:
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except FileNotFoundError:
+            pass
+    return total
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except FileNotFoundError:
+        return []
+
+
+def test_twenty_clients_for_thirty_seconds(server: tuple[str, subprocess.Popen[bytes]]) -> None:
+    import httpx
+
+    base, proc = server
+    queries = [
+        {"query": "SELECT ?e WHERE { ?e a lz:Enterprise }"},
+        {"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 500", "format": "csv"},
+        {"query": "ASK { ?x a lz:Challenge }"},
+    ]
+    pages = ["/", "/id/place/linzi", "/search?q=齐鲁", "/queries/targets-2023"]
+    before = _rss_kb(proc.pid)
+    errors: list[str] = []
+    counts = {"ok": 0}
+    stop = time.monotonic() + 30
+
+    async def client(i: int) -> None:
+        async with httpx.AsyncClient(base_url=base, timeout=20) as http:
+            n = 0
+            while time.monotonic() < stop:
+                n += 1
+                if n % 4 == 0:
+                    r = await http.get(pages[(i + n) % len(pages)], headers={"accept": "text/html"})
+                else:
+                    r = await http.get("/sparql", params=queries[(i + n) % len(queries)])
+                if r.status_code != 200:
+                    errors.append(f"{r.status_code} {r.text[:80]}")
+                else:
+                    counts["ok"] += 1
+
+    async def run() -> None:
+        await asyncio.gather(*(client(i) for i in range(20)))
+
+    asyncio.run(run())
+    after = _rss_kb(proc.pid)
+    print(f"{counts['ok']} requests in 30 s by 20 clients, {len(errors)} errors; RSS {before} kB -> {after} kB")
+    assert errors == []
+    assert counts["ok"] > 200
+    assert after < before * 1.5 + 50_000
+
+
+@pytest.mark.browser
+def test_explorer_in_chromium(server: tuple[str, subprocess.Popen[bytes]], browser) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    base, _ = server
+    watch = PageWatch(browser, block_http=False)
+    page = watch.page
+    outside: list[str] = []
+    page.route(
+        re.compile(r"^https?://(?!127\.0\.0\.1)"), lambda route: (outside.append(route.request.url), route.abort())
+    )
+    ARTIFACTS.mkdir(exist_ok=True)
+    try:
+        # Query page: edit, run, results table with links, downloads.
+        page.goto(f"{base}/query")
+        page.fill("textarea[name=query]", "SELECT ?e ?n WHERE { ?e a lz:Enterprise ; lz:sourceTerm ?n } ORDER BY ?n")
+        page.click("button[type=submit] >> text=运行")
+        page.wait_for_selector("#results")
+        assert page.locator("#results tbody tr").count() == 9
+        assert "聚合顺" in page.locator("#results").inner_text()
+        assert page.locator("a", has_text="CSV").count() == 1
+        page.screenshot(path=str(ARTIFACTS / "serve-query.png"), full_page=True)
+
+        # A named query as a form.
+        page.goto(f"{base}/queries/enterprise-projects")
+        page.fill("input[name=enterprise]", "聚合顺")
+        page.click("#params button")
+        page.wait_for_selector("#results")
+        assert "聚合顺50万吨尼龙新材料项目" in page.locator("#results").inner_text()
+        page.screenshot(path=str(ARTIFACTS / "serve-named.png"), full_page=True)
+
+        # An entity page, reached by following a link from the results.
+        page.locator("#results a", has_text="聚合顺50万吨尼龙新材料项目").first.click()
+        page.wait_for_selector("h1")
+        assert page.locator("h1").inner_text() == "聚合顺50万吨尼龙新材料项目"
+        assert "50万吨" in page.locator("#figures").inner_text()
+        assert "[1720, 1732]" in page.content()
+        frame = page.frame_locator("iframe.graph")
+        frame.locator("#status").wait_for()
+        page.wait_for_timeout(1500)
+        page.screenshot(path=str(ARTIFACTS / "serve-entity.png"), full_page=True)
+        assert outside == [] and watch.errors == [] and watch.dialogs == []
+    finally:
+        watch.close()
