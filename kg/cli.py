@@ -33,6 +33,15 @@ class _Group(click.Group):
             ctx.exit(exc.exit_code)
 
 
+_extra_data_option = click.option(
+    "--data",
+    "extra",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Add your own RDF file (Turtle, N-Triples, JSON-LD or RDF/XML, by extension) to the graph; repeatable.",
+)
+
+
 def _data_options(func: Any) -> Any:
     func = click.option(
         "--data-dir",
@@ -488,13 +497,7 @@ def central(top: int, lang: str, data_dir: Path | None, source: Path | None) -> 
     metavar="CLASS,...",
     help="Only nodes of these classes or legend groups (e.g. lz:Enterprise,IndustrialProject,chain).",
 )
-@click.option(
-    "--data",
-    "extra",
-    multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Add your own RDF file (Turtle, N-Triples, JSON-LD, RDF/XML) before drawing; repeatable.",
-)
+@_extra_data_option
 @click.option(
     "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Initial label language."
 )
@@ -577,13 +580,7 @@ def viz(
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port to listen on.")
-@click.option(
-    "--data",
-    "extra",
-    multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Add your own RDF file to the graph; repeatable.",
-)
+@_extra_data_option
 @click.option(
     "--timeout", type=click.FloatRange(0.1, 600), default=5.0, show_default=True, help="Seconds a query may run."
 )

@@ -188,9 +188,9 @@ def _cells(request: Request, result: Any) -> list[list[dict[str, Any]]]:
     return rows
 
 
-async def _run_for_page(request: Request, text: str, bindings: dict[str, Any] | None = None) -> dict[str, Any]:
-    site = request.app.state.site
-    context: dict[str, Any] = {
+def _result_context(site: Any) -> dict[str, Any]:
+    """What results.html expects when there is no result yet."""
+    return {
         "result": None,
         "error": None,
         "cells": [],
@@ -201,6 +201,11 @@ async def _run_for_page(request: Request, text: str, bindings: dict[str, Any] | 
         "row_limit": site.settings.row_limit,
         "timeout": site.settings.timeout,
     }
+
+
+async def _run_for_page(request: Request, text: str, bindings: dict[str, Any] | None = None) -> dict[str, Any]:
+    site = request.app.state.site
+    context = _result_context(site)
     try:
         result, truncated = await site.query(text, bindings)
     except KGError as exc:
@@ -217,17 +222,7 @@ async def _run_for_page(request: Request, text: str, bindings: dict[str, Any] | 
 async def query_page(request: Request) -> Response:
     text = request.query_params.get("query", "")
     named = request.app.state.named
-    context: dict[str, Any] = {
-        "result": None,
-        "error": None,
-        "cells": [],
-        "truncated": False,
-        "formats": [],
-        "graph_text": "",
-        "share_url": None,
-        "row_limit": request.app.state.site.settings.row_limit,
-        "timeout": request.app.state.site.settings.timeout,
-    }
+    context = _result_context(request.app.state.site)
     if text.strip():
         context = await _run_for_page(request, text)
         encoded = urllib.parse.quote(text, safe="")
