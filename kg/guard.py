@@ -40,13 +40,29 @@ class ReadOnly(Refused):
     http_status = 403
 
 
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+
+
+def unescape(text: str) -> str:
+    """Apply SPARQL's codepoint escapes (\\uXXXX, \\UXXXXXXXX), which the
+    grammar processes before parsing: ``\\u0053ERVICE`` is SERVICE."""
+
+    def one(m: re.Match[str]) -> str:
+        code = int(m.group(1) or m.group(2), 16)
+        return chr(code) if code <= 0x10FFFF else m.group(0)
+
+    return _CODEPOINT.sub(one, text)
+
+
 def keywords(text: str) -> list[str]:
     """The bare words of a query (upper-cased), outside strings, IRIs and comments.
 
     >>> keywords('SELECT * WHERE { ?service <urn:SERVICE> "FROM" } # LOAD')
     ['SELECT', 'WHERE']
+    >>> keywords("\\u0053ERVICE")
+    ['SERVICE']
     """
-    return [m.group("word").upper() for m in _TOKEN.finditer(text) if m.lastgroup == "word"]
+    return [m.group("word").upper() for m in _TOKEN.finditer(unescape(text)) if m.lastgroup == "word"]
 
 
 def check_query(text: str) -> None:

@@ -137,6 +137,9 @@ def test_updates_are_refused(client: TestClient, request_kwargs) -> None:  # typ
         ("select * where { service silent <http://x/> { ?s ?p ?o } }", "SERVICE is not allowed"),
         ("SELECT * FROM <file:///etc/passwd> WHERE { ?s ?p ?o }", "FROM and FROM NAMED are not allowed"),
         ("SELECT * FROM NAMED <http://127.0.0.1:9/g> WHERE { GRAPH ?g { ?s ?p ?o } }", "FROM"),
+        # SPARQL applies \\u escapes before parsing; so does the check.
+        ("SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", "SERVICE is not allowed"),
+        ("SELECT * \\U00000046ROM <http://127.0.0.1:9/> WHERE { ?s ?p ?o }", "FROM"),
     ],
 )
 def test_service_and_from_are_refused(client: TestClient, query: str, reason: str) -> None:
