@@ -1,9 +1,12 @@
 """Up-front refusal of what a public read-only endpoint must never run.
 
-A scanner, not a parser: it walks the query text skipping strings, IRIs,
-comments, variables and prefixed names, and looks at the bare keywords that
-remain. In SPARQL those words can only be keywords, so the check is exact
-and costs microseconds (rdflib's parser takes tens of milliseconds).
+A linear scanner, not a parser: it applies SPARQL's ``\\u`` escapes (the
+grammar does so before parsing), blanks out strings, IRIs and comments, then
+looks for the forbidden keywords wherever a keyword could start, i.e. not
+right after a name character, ``?``, ``$`` or ``:`` (so ``?service`` and
+``ex:from`` pass, while ``SERVICE:x`` and ``SERVICESILENT``, which parsers
+split into a keyword and more, are caught). It errs on the side of refusing.
+It also caps nesting, since a parser's recursion is another way to crash.
 """
 
 from __future__ import annotations
@@ -12,20 +15,11 @@ import re
 
 from kg.errors import KGError
 
-_TOKEN = re.compile(
-    r'''
-    (?P<comment>\#[^\n]*)
-  | (?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|'\'\'(?:[^'\\]|\\.|'(?!''))*'\'\'|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')
-  | (?P<iri><[^<>"{}|^`\\\s]*>)
-  | (?P<var>[?$][\w\u00b7\u0300-\u036f\u203f-\u2040\u00c0-\uffff]+)
-  | (?P<pname>[\w.\-\u00c0-\uffff]*:[\w.\-:%\\\u00c0-\uffff]*)
-  | (?P<word>[A-Za-z_][A-Za-z_0-9]*)
-  | (?P<other>\S)
-    ''',
-    re.X,
-)
-
-UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH"}
+UPDATE_WORDS = ("INSERT", "DELETE", "LOAD", "CLEAR", "DROP", "CREATE", "ADD", "MOVE", "COPY", "WITH")
+MAX_NESTING = 100
+_FORBIDDEN = re.compile(r"(?<![\w?$:\u00b7\u00c0-\uffff])(SERVICE|FROM|" + "|".join(UPDATE_WORDS) + ")", re.I)
+_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_IRI_CHAR = re.compile(r'[^<>"{}|^`\\\x00-\x20]')
 
 
 class Refused(KGError):
@@ -40,12 +34,8 @@ class ReadOnly(Refused):
     http_status = 403
 
 
-_CODEPOINT = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
-
-
 def unescape(text: str) -> str:
-    """Apply SPARQL's codepoint escapes (\\uXXXX, \\UXXXXXXXX), which the
-    grammar processes before parsing: ``\\u0053ERVICE`` is SERVICE."""
+    """Apply SPARQL's codepoint escapes: ``\\u0053ERVICE`` is SERVICE."""
 
     def one(m: re.Match[str]) -> str:
         code = int(m.group(1) or m.group(2), 16)
@@ -54,24 +44,77 @@ def unescape(text: str) -> str:
     return _CODEPOINT.sub(one, text)
 
 
-def keywords(text: str) -> list[str]:
-    """The bare words of a query (upper-cased), outside strings, IRIs and comments.
+def mask(text: str) -> tuple[str, int]:
+    """``text`` with strings, IRIs and comments replaced by spaces, and the
+    deepest nesting of brackets; one pass, linear in the length.
 
-    >>> keywords('SELECT * WHERE { ?service <urn:SERVICE> "FROM" } # LOAD')
-    ['SELECT', 'WHERE']
-    >>> keywords("\\u0053ERVICE")
+    >>> mask('SELECT * { ?s <urn:FROM> "SERVICE" } # LOAD')[0].split()
+    ['SELECT', '*', '{', '?s', '}']
+    """
+    out: list[str] = []
+    depth = deepest = 0
+    i, n = 0, len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "#":
+            j = i
+            while j < n and text[j] not in "\r\n":
+                j += 1
+            out.append(" " * (j - i))
+            i = j
+        elif ch in "\"'":
+            quote = ch * 3 if text.startswith(ch * 3, i) else ch
+            j = i + len(quote)
+            while j < n and not text.startswith(quote, j):
+                if len(quote) == 1 and text[j] in "\r\n":
+                    break  # a short string cannot span lines; the parser will say so
+                j += 2 if text[j] == "\\" else 1
+            j = min(n, j + len(quote))
+            out.append(" " * (j - i))
+            i = j
+        elif ch == "<":
+            j = i + 1
+            while j < n and _IRI_CHAR.match(text[j]):
+                j += 1
+            if j < n and text[j] == ">":  # an IRI; else the < operator
+                out.append(" " * (j + 1 - i))
+                i = j + 1
+            else:
+                out.append(ch)
+                i += 1
+        else:
+            if ch in "{(":
+                depth += 1
+                deepest = max(deepest, depth)
+            elif ch in "})":
+                depth -= 1
+            out.append(ch)
+            i += 1
+    return "".join(out), deepest
+
+
+def keywords(text: str) -> list[str]:
+    """The forbidden keywords found where a keyword could start (upper-cased).
+
+    >>> keywords('SELECT ?service { ?s ex:from "SERVICE" } # LOAD')
+    []
+    >>> keywords("PREFIX : <http://x/> SELECT * { SERVICE:x { ?s ?p ?o } }")
     ['SERVICE']
     """
-    return [m.group("word").upper() for m in _TOKEN.finditer(unescape(text)) if m.lastgroup == "word"]
+    masked, _ = mask(unescape(text))
+    return [m.group(1).upper() for m in _FORBIDDEN.finditer(masked)]
 
 
 def check_query(text: str) -> None:
     """Raise :class:`Refused` or :class:`ReadOnly` if the query must not run here."""
-    words = set(keywords(text))
-    update = sorted(words & UPDATE_WORDS)
+    masked, deepest = mask(unescape(text))
+    if deepest > MAX_NESTING:
+        raise Refused(f"the query nests brackets {deepest} deep; at most {MAX_NESTING} are allowed")
+    found = {m.group(1).upper() for m in _FORBIDDEN.finditer(masked)}
+    update = sorted(found & set(UPDATE_WORDS))
     if update:
         raise ReadOnly(f"this endpoint is read-only; {', '.join(update)} is not allowed")
-    if "SERVICE" in words:
+    if "SERVICE" in found:
         raise Refused("SERVICE is not allowed: this endpoint makes no requests to other hosts")
-    if "FROM" in words:
+    if "FROM" in found:
         raise Refused("FROM and FROM NAMED are not allowed: queries run on this endpoint's graph only")

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import unicodedata
 from collections.abc import Callable
 from enum import StrEnum
@@ -157,9 +158,17 @@ def render(result: QueryResult, fmt: ResultFormat, label_of: Callable[[URIRef], 
     return to_table(result, label_of)
 
 
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 def to_xml(result: QueryResult) -> str:
     """SPARQL Query Results XML Format."""
-    from xml.sax.saxutils import escape, quoteattr
+    from xml.sax.saxutils import escape as xml_escape
+    from xml.sax.saxutils import quoteattr
+
+    def escape(text: str) -> str:
+        # XML 1.0 cannot carry most control characters, escaped or not.
+        return xml_escape(_XML_INVALID.sub("\ufffd", text))
 
     out = ['<?xml version="1.0" encoding="utf-8"?>', '<sparql xmlns="http://www.w3.org/2005/sparql-results#">']
     if result.kind == "ask":

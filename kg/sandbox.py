@@ -28,6 +28,9 @@ from typing import Any
 # A term as it crosses the process boundary: (kind, value, datatype, language).
 Cell = tuple[str, str, str | None, str | None] | None
 
+#: Results stop (flagged as truncated) past this many characters of values,
+#: so that the row cap also bounds bytes and memory.
+MAX_RESULT_CHARS = 16_000_000
 _CLONE_NEWNET = 0x40000000
 _CLONE_NEWUSER = 0x10000000
 
@@ -60,7 +63,9 @@ def _cell(term: Any) -> Cell:
         return ("uri", term.value, None, None)
     if isinstance(term, ox.BlankNode):
         return ("bnode", term.value, None, None)
-    return ("literal", term.value, term.datatype.value, term.language)
+    if isinstance(term, ox.Literal):
+        return ("literal", term.value, term.datatype.value, term.language)
+    return ("literal", str(term), None, None)  # an RDF-star triple term, shown as text
 
 
 def _term(cell: Cell) -> Any:
@@ -123,20 +128,26 @@ def _worker(inbox: Connection, conn: Connection, path: str, fmt: str, isolate: b
                 variables = [v.value for v in result.variables]
                 rows: list[tuple[Cell, ...]] = []
                 truncated = False
+                size = 0
                 for solution in result:
-                    if len(rows) >= row_limit:
+                    if len(rows) >= row_limit or size > MAX_RESULT_CHARS:
                         truncated = True
                         break
-                    rows.append(tuple(_cell(solution[v]) for v in variables))
+                    row = tuple(_cell(solution[v]) for v in variables)
+                    size += sum(len(c[1]) for c in row if c is not None)
+                    rows.append(row)
                 conn.send(("select", variables, rows, truncated))
             else:
                 triples: list[tuple[Cell, Cell, Cell]] = []
                 truncated = False
+                size = 0
                 for t in result:
-                    if len(triples) >= row_limit:
+                    if len(triples) >= row_limit or size > MAX_RESULT_CHARS:
                         truncated = True
                         break
-                    triples.append((_cell(t.subject), _cell(t.predicate), _cell(t.object)))
+                    triple = (_cell(t.subject), _cell(t.predicate), _cell(t.object))
+                    size += sum(len(c[1]) for c in triple if c is not None)
+                    triples.append(triple)
                 conn.send(("graph", triples, truncated))
         except SyntaxError as exc:
             conn.send(("syntax", str(exc)))
@@ -146,6 +157,10 @@ def _worker(inbox: Connection, conn: Connection, path: str, fmt: str, isolate: b
 
 class QueryTimeout(Exception):
     """The query ran past the time limit; its worker was killed."""
+
+
+class PoolBusy(Exception):
+    """No worker became free within the time limit."""
 
 
 class WorkerSyntaxError(Exception):
@@ -229,13 +244,19 @@ class QueryPool:
         process.stdin.close()
         process.stdout.close()
         # A worker that dies while loading never says "ready": do not wait forever.
-        if not conn.poll(120):
-            process.kill()
-            raise RuntimeError("a query worker did not start within 120 s")
         try:
-            status, isolated = conn.recv()
-        except EOFError:
-            raise RuntimeError(f"a query worker exited while starting (exit code {process.wait()})") from None
+            if not conn.poll(120):
+                raise RuntimeError("a query worker did not start within 120 s")
+            try:
+                status, isolated = conn.recv()
+            except EOFError:
+                raise RuntimeError("a query worker exited while starting") from None
+        except BaseException:
+            process.kill()
+            process.wait(5)
+            conn.close()
+            inbox.close()
+            raise
         assert status == "ready"
         worker = _Worker(process, conn, inbox, bool(isolated))
         self.isolated = self.isolated and worker.isolated
@@ -260,26 +281,35 @@ class QueryPool:
 
     async def run(self, query: str, bindings: dict[str, Cell] | None = None) -> Outcome:
         """Run ``query`` with ``bindings`` (variable -> cell) bound before
-        evaluation; raises QueryTimeout, WorkerSyntaxError or WorkerQueryError."""
+        evaluation; raises QueryTimeout, PoolBusy, WorkerSyntaxError or
+        WorkerQueryError. Waiting for a free worker counts against the limit."""
         assert self._idle is not None, "call start() first"
         loop = asyncio.get_running_loop()
-        worker = await self._idle.get()
+        deadline = loop.time() + self.timeout
+        try:
+            worker = await asyncio.wait_for(self._idle.get(), self.timeout)
+        except TimeoutError:
+            raise PoolBusy from None
+        clean = False
         try:
             worker.send((query, self.prefixes, self.row_limit, bindings or {}))
-            ready = await loop.run_in_executor(self._threads, worker.conn.poll, self.timeout)
+            left = max(0.0, deadline - loop.time())
+            ready = await loop.run_in_executor(self._threads, worker.conn.poll, left)
             if not ready:
                 raise QueryTimeout
             message = worker.conn.recv()
-        except QueryTimeout:
-            self._kill(worker)
-            worker = await loop.run_in_executor(self._threads, self._spawn)
-            raise
-        except (EOFError, OSError, BrokenPipeError) as exc:
-            self._kill(worker)
-            worker = await loop.run_in_executor(self._threads, self._spawn)
-            raise WorkerQueryError(f"the query worker failed ({exc or type(exc).__name__})") from None
+            clean = True
+        except (EOFError, OSError) as exc:
+            raise WorkerQueryError(
+                f"the query could not be run (its worker stopped: {exc or type(exc).__name__})"
+            ) from None
         finally:
-            self._idle.put_nowait(worker)
+            if clean:
+                self._idle.put_nowait(worker)
+            else:
+                # Timed out, failed or cancelled mid-query: the worker may still
+                # be busy and would answer the next caller with this result.
+                self._replace(worker)
         kind = message[0]
         if kind == "select":
             return Outcome("select", message[1], message[2], truncated=message[3])
@@ -290,6 +320,19 @@ class QueryPool:
         if kind == "syntax":
             raise WorkerSyntaxError(message[1])
         raise WorkerQueryError(message[1])
+
+    def _replace(self, worker: _Worker) -> None:
+        self._kill(worker)
+        loop = asyncio.get_running_loop()
+        future = loop.run_in_executor(self._threads, self._spawn)
+
+        def ready(done: asyncio.Future[_Worker]) -> None:
+            if done.cancelled() or done.exception() is not None or self._idle is None:
+                self.size -= 1  # the pool shrinks rather than hand out a broken worker
+                return
+            self._idle.put_nowait(done.result())
+
+        future.add_done_callback(ready)
 
     async def close(self) -> None:
         for worker in list(self._all):

@@ -17,6 +17,7 @@ from typing import Any
 
 from rdflib import Graph
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
@@ -24,11 +25,19 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from kg.errors import KGError, QuerySyntaxError
+from kg.errors import KGError, QueryError, QuerySyntaxError
 from kg.guard import Refused, check_query
 from kg.namespaces import PREFIXES
 from kg.results import from_cell, to_csv, to_json, to_tsv, to_xml
-from kg.sandbox import Outcome, QueryPool, QueryTimeout, WorkerQueryError, WorkerSyntaxError, worker_count
+from kg.sandbox import (
+    Outcome,
+    PoolBusy,
+    QueryPool,
+    QueryTimeout,
+    WorkerQueryError,
+    WorkerSyntaxError,
+    worker_count,
+)
 from kg.sparql import QueryResult
 from kg.store import KnowledgeGraph
 
@@ -166,6 +175,14 @@ class Site:
             prefixes=PREFIXES,
         )
         await self.pool.start()
+        if not self.pool.isolated:
+            import sys
+
+            print(
+                "linzi-kg: WARNING: query workers could not leave the network (no permission to unshare); "
+                "only the up-front SERVICE/FROM check stands between queries and outbound connections",
+                file=sys.stderr,
+            )
 
     async def stop(self) -> None:
         if self.pool is not None:
@@ -183,11 +200,14 @@ class Site:
             outcome = await self.pool.run(text, bindings)
         except QueryTimeout:
             raise Timeout(f"the query ran past the time limit of {self.settings.timeout:g} s and was stopped") from None
+        except PoolBusy:
+            raise Timeout(f"the server is busy: no query worker was free within {self.settings.timeout:g} s") from None
         except WorkerSyntaxError as exc:
             raise _syntax_error(str(exc)) from None
         except WorkerQueryError as exc:
-            raise KGError(f"the query failed: {exc}") from None
-        return to_result(outcome), outcome.truncated
+            raise QueryError(f"the query failed: {exc}") from None
+        # Converting a large result is CPU work: keep it off the event loop.
+        return await run_in_threadpool(to_result, outcome), outcome.truncated
 
 
 def _syntax_error(text: str) -> QuerySyntaxError:
@@ -200,8 +220,8 @@ def _syntax_error(text: str) -> QuerySyntaxError:
 
 
 async def _read_body(request: Request, limit: int) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared is not None and declared.isdigit() and int(declared) > limit:
+    declared = request.headers.get("content-length", "")
+    if declared.isascii() and declared.isdigit() and int(declared) > limit:
         raise TooLarge(f"the request body is larger than {limit} bytes")
     body = b""
     async for chunk in request.stream():
@@ -249,7 +269,7 @@ async def sparql(request: Request) -> Response:
         raise Refused("missing 'query' parameter (SPARQL 1.1 Protocol: GET ?query=... or POST)")
     result, truncated = await site.query(text)
     fmt = negotiate(request, "graph" if result.kind == "graph" else "select", allow_html=False)
-    body, media_type = render_result(result, fmt)
+    body, media_type = await run_in_threadpool(render_result, result, fmt)
     headers = {"X-Linzi-Truncated": "true" if truncated else "false", "X-Linzi-Row-Limit": str(site.settings.row_limit)}
     return Response(body, media_type=media_type, headers=headers)
 

@@ -139,6 +139,7 @@ async def search(request: Request) -> Response:
                 kinds = sorted(curie(t) for t in request.app.state.site.kg.asserted.objects(node, RDF.type))
                 hits.append(
                     {
+                        "iri": str(node),
                         "href": local_href(node) or "",
                         "label_zh": _label(request, node),
                         "label_en": _label(request, node, "en"),
@@ -149,7 +150,7 @@ async def search(request: Request) -> Response:
     if "application/json" in request.headers.get("accept", "") or request.query_params.get("format") == "json":
         from starlette.responses import JSONResponse
 
-        return JSONResponse([{"iri": str(ID) + h["href"][4:], **h} for h in hits[:100]])
+        return JSONResponse(hits[:100])
     return _page(request, "search.html", q=q, hits=hits[:100])
 
 
@@ -298,11 +299,7 @@ async def entity(request: Request) -> Response:
         raise NotFound(f"nothing is known about {node}")
     from kg.server import negotiate
 
-    fmt = (
-        negotiate(request, "graph", allow_html=True)
-        if request.query_params.get("format") or "text/html" not in request.headers.get("accept", "")
-        else "html"
-    )
+    fmt = "html" if request.query_params.get("format") == "html" else negotiate(request, "graph", allow_html=True)
     if fmt != "html":
         from kg.build import new_graph
         from kg.server import render_result
@@ -417,25 +414,32 @@ def _figures(request: Request, node: URIRef) -> list[dict[str, Any]]:
 async def graph_page(request: Request) -> Response:
     focus = request.query_params.get("focus")
     depth_text = request.query_params.get("depth", "2")
-    if not depth_text.isdigit() or not 0 <= int(depth_text) <= 5:
+    if not (depth_text.isascii() and depth_text.isdigit()) or not 0 <= int(depth_text) <= 5:
         raise UsageError("depth must be a whole number from 0 to 5")
-    key = (focus, int(depth_text))
+    from starlette.concurrency import run_in_threadpool
+
+    from kg.lookup import find_entity
+
+    kg = request.app.state.site.kg
+    centre = str(find_entity(kg.asserted, focus)) if focus else None
+    # Keyed by the resolved entity, so that spellings share one page.
+    key = (centre, int(depth_text))
     cache = request.app.state.graph_pages
     if key not in cache:
-        from kg.lookup import find_entity
-        from visualize.network import neighbourhood, to_networkx
-        from visualize.render import render_html
-
-        kg = request.app.state.site.kg
-        net = to_networkx(kg.asserted, kg.ontology, source_text=kg.source.text if kg.source else None)
-        centre = None
-        if focus:
-            centre = str(find_entity(kg.asserted, focus))
-            net = neighbourhood(net, centre, int(depth_text))
-        if len(cache) > 256:
-            cache.clear()
-        cache[key] = render_html(net, title_zh=SITE_TITLE, title_en="Linzi work report knowledge graph", focus=centre)
+        if len(cache) >= 32:
+            cache.pop(next(iter(cache)))
+        cache[key] = await run_in_threadpool(_graph_html, kg, centre, int(depth_text))
     return HTMLResponse(cache[key])
+
+
+def _graph_html(kg: Any, centre: str | None, depth: int) -> str:
+    from visualize.network import neighbourhood, to_networkx
+    from visualize.render import render_html
+
+    net = to_networkx(kg.asserted, kg.ontology, source_text=kg.source.text if kg.source else None)
+    if centre is not None:
+        net = neighbourhood(net, centre, depth)
+    return render_html(net, title_zh=SITE_TITLE, title_en="Linzi work report knowledge graph", focus=centre)
 
 
 def routes() -> list[Route]:

@@ -5,6 +5,7 @@ A local canary HTTP server proves that no query makes the server connect out."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import http.server
 import subprocess
 import sys
@@ -18,6 +19,25 @@ import pytest
 from conftest import ARTIFACTS, PageWatch, free_port
 
 pytestmark = pytest.mark.server
+
+
+def run_async(coro):  # type: ignore[no-untyped-def]
+    """asyncio.run in a thread of its own: Playwright's sync API keeps an event
+    loop running in the main thread once a browser test has run."""
+    box: dict[str, object] = {}
+
+    def target() -> None:
+        try:
+            box["value"] = asyncio.run(coro)
+        except BaseException as exc:
+            box["error"] = exc
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in box:
+        raise box["error"]  # type: ignore[misc]
+    return box.get("value")
 
 
 @pytest.fixture(scope="module")
@@ -171,7 +191,7 @@ def test_runtime_guard_without_the_upfront_check(canary, tmp_path: Path) -> None
         finally:
             await pool.close()
 
-    isolated = asyncio.run(attempt())
+    isolated = run_async(attempt())
     assert isolated, "query workers could not leave the network (no network namespaces here)"
     assert hits == []
 
@@ -227,7 +247,7 @@ def test_twenty_clients_for_thirty_seconds(server: tuple[str, subprocess.Popen[b
     async def run() -> None:
         await asyncio.gather(*(client(i) for i in range(20)))
 
-    asyncio.run(run())
+    run_async(run())
     after = _rss_kb(proc.pid)
     print(f"{counts['ok']} requests in 30 s by 20 clients, {len(errors)} errors; RSS {before} kB -> {after} kB")
     assert errors == []
@@ -279,3 +299,30 @@ def test_explorer_in_chromium(server: tuple[str, subprocess.Popen[bytes]], brows
         assert outside == [] and watch.errors == [] and watch.dialogs == []
     finally:
         watch.close()
+
+
+def test_cancelled_query_does_not_poison_the_pool(tmp_path: Path) -> None:
+    """Review found that a query cancelled mid-run left its worker busy in the
+    idle queue, so the next caller got the old result."""
+    from kg.sandbox import QueryPool
+
+    data = tmp_path / "g.nt"
+    data.write_text("".join(f"<urn:s{i}> <urn:p> <urn:o{i}> .\n" for i in range(60)), encoding="utf-8")
+
+    async def scenario() -> list[str]:
+        pool = QueryPool(str(data), workers=1, timeout=20)
+        await pool.start()
+        try:
+            slow = asyncio.create_task(
+                pool.run("SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }")
+            )
+            await asyncio.sleep(0.5)
+            slow.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await slow
+            outcome = await pool.run('SELECT ("fresh" AS ?x) {}')
+            return [c[1] for row in outcome.rows for c in row if c is not None]
+        finally:
+            await pool.close()
+
+    assert run_async(scenario()) == ["fresh"]
