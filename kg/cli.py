@@ -611,12 +611,21 @@ def serve(
     Example:
       linzi-kg serve --port 8000        # then open http://127.0.0.1:8000/
     """
+    import socket
+
     import uvicorn
 
+    from kg.errors import UsageError
     from kg.sandbox import worker_count
     from kg.server import Settings, create_app
     from kg.store import load_graph
 
+    # Say so before the graph is built, and in one line, if the port is taken.
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
     graph = load_graph(data_dir=data_dir, source=source, extra=list(extra))
     settings = Settings(
         timeout=timeout, row_limit=row_limit, workers=workers or worker_count(), cors_origins=tuple(cors)

@@ -53,7 +53,8 @@ def credentials_from(
     return Credentials(user, password or "", scheme)
 
 
-def _check_url(url: str, option: str) -> None:
+def check_url(url: str, option: str) -> None:
+    """Raise UsageError unless ``url`` is an http(s) URL with a host."""
     parts = urllib.parse.urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise UsageError(f"{option} {url!r}: expected an http:// or https:// URL")
@@ -92,7 +93,7 @@ def push(
     ``endpoint`` is the store's Graph Store Protocol URL, such as
     ``http://127.0.0.1:7878/store`` for Oxigraph or ``.../ds/data`` for Fuseki.
     """
-    _check_url(endpoint, "--endpoint")
+    check_url(endpoint, "--endpoint")
     if graph_iri is not None:
         parts = urllib.parse.urlsplit(graph_iri)
         if not parts.scheme or " " in graph_iri:

@@ -149,6 +149,9 @@ def run_remote(
     """Run a query on any SPARQL 1.1 query endpoint through SPARQLWrapper."""
     from SPARQLWrapper import JSON, N3, SPARQLWrapper
 
+    from kg.remote import check_url
+
+    check_url(endpoint, "--endpoint")
     kind = query_kind(text)
     body = _prefix_line(text) + text + values_block(bindings or {})
     wrapper = SPARQLWrapper(endpoint)

@@ -148,3 +148,25 @@ def test_central() -> None:
     lines = out.splitlines()
     assert len(lines) == 3 and lines[0].startswith("  1  ")
     assert run("central", "--top", "0")[0] == 2
+
+
+def test_endpoint_must_be_http() -> None:
+    code, out = run("query", "chains-456", "--endpoint", "notaurl")
+    assert code == 2 and "expected an http:// or https:// URL" in out
+
+
+def test_serve_bad_inputs(tmp_path: Path) -> None:
+    import socket
+
+    garbage = tmp_path / "bad.ttl"
+    garbage.write_text("<<< not turtle", encoding="utf-8")
+    code, out = run("serve", "--port", "1", "--data", str(tmp_path / "missing.ttl"))
+    assert code in (1, 2) and "error:" in out
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = str(taken.getsockname()[1])
+        code, out = run("serve", "--port", port)
+        assert code == 2 and f"cannot listen on 127.0.0.1:{port}" in out
+    with socket.create_server(("127.0.0.1", 0)) as probe:
+        free = str(probe.getsockname()[1])
+    code, out = run("serve", "--port", free, "--data", str(garbage))
+    assert code == 1 and "not valid turtle" in out
