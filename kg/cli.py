@@ -421,18 +421,19 @@ def push(
 # -- network analytics ---------------------------------------------------------------
 
 
-def _names(graph: Any, lang: str) -> tuple[dict[Any, str], dict[Any, str]]:
+def _labels(graph: Any, lang: str) -> dict[Any, str]:
+    """Every IRI's label in ``lang`` (else any), for printing paths."""
     from rdflib import URIRef
 
     from kg.lookup import label
 
-    nodes: dict[Any, str] = {}
-    for s in graph.subjects():
+    out: dict[Any, str] = {}
+    for s in set(graph.subjects()):
         if isinstance(s, URIRef):
             text = label(graph, s, lang)
             if text:
-                nodes[s] = text
-    return nodes, nodes
+                out[s] = text
+    return out
 
 
 @main.command()
@@ -453,8 +454,8 @@ def path(a: str, b: str, lang: str, data_dir: Path | None, source: Path | None) 
     graph = load_graph(data_dir=data_dir, source=source)
     start, end = find_entity(graph.asserted, a), find_entity(graph.asserted, b)
     steps = shortest_path(entity_network(graph.asserted), start, end)
-    names, relations = _names(graph.full_graph(), lang)
-    click.echo(describe_path(steps, start, names, relations))
+    names = _labels(graph.full_graph(), lang)
+    click.echo(describe_path(steps, start, names, names))
     click.echo(f"({len(steps)} link{'s' if len(steps) != 1 else ''})")
 
 

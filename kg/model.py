@@ -13,7 +13,6 @@ from decimal import Decimal
 from enum import Enum
 
 from rdflib import URIRef
-from rdflib.namespace import XSD
 
 from kg.namespaces import (
     DCTERMS,
@@ -250,5 +249,3 @@ UNITS: dict[str, UnitInfo] = {
     "所": _unit(UNIT.NUM),
     "村": _unit(UNIT.NUM),
 }
-
-XSD_DECIMAL = XSD.decimal

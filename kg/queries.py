@@ -225,7 +225,7 @@ def run(
     else:
         result = run_query(graph, query.text, bindings, engine=Engine(engine))
     if query.sentence and graph.source is not None and result.kind == "select":
-        result = _with_sentences(result, query.sentence, graph.source)
+        result = with_sentences(result, query.sentence, graph.source)
     assert isinstance(result, QueryResult)
     return result
 
@@ -240,7 +240,9 @@ def inline(text: str) -> NamedQuery:
     return NamedQuery(name="(inline)", path=Path("-"), text=text, title_zh="", title_en="", description="")
 
 
-def _with_sentences(result: QueryResultType, names: tuple[str, str], source: object) -> QueryResultType:
+def with_sentences(result: QueryResultType, names: tuple[str, str], source: object) -> QueryResultType:
+    """``result`` with a ``sentence`` column: the article's sentence around the
+    span whose offsets are in the two ``names`` columns."""
     from rdflib import Literal as Lit
 
     if names[0] not in result.variables or names[1] not in result.variables:

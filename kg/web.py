@@ -279,10 +279,10 @@ async def named_page(request: Request) -> Response:
 
 
 def _with_sentence(site: Any, named: Any, result: Any) -> Any:
-    from kg.queries import _with_sentences
+    from kg.queries import with_sentences
 
     if named.sentence and site.kg.source is not None and result.kind == "select":
-        return _with_sentences(result, named.sentence, site.kg.source)
+        return with_sentences(result, named.sentence, site.kg.source)
     return result
 
 

@@ -15,6 +15,7 @@ import hashlib
 import html
 import json
 import os
+import re
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -184,8 +185,6 @@ def render_html(net: nx.MultiDiGraph, **kwargs: Any) -> str:
         "{{APP_JS}}": app_js,
     }
     # One pass, so that text inside the data can never be taken for a placeholder.
-    import re
-
     return re.sub(r"\{\{[A-Z_]+\}\}", lambda m: replacements[m.group(0)], page)
 
 
