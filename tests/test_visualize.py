@@ -14,6 +14,7 @@ from rdflib import Graph
 
 from kg.cli import main
 from kg.schema import load_ontology
+from visualize.bench import synthetic
 from visualize.network import Options, neighbourhood, restrict_to_groups, to_networkx
 from visualize.render import LARGE, page_data, render_html, write_html
 
@@ -28,36 +29,6 @@ HOSTILE_TTL = f"""
 """
 JUHESHUN = "https://w3id.org/linzi-kg/id/enterprise/juheshun"
 ETHYLENE = "https://w3id.org/linzi-kg/id/project/ethylene-1mt"
-
-
-def tree(n: int, fanout: int) -> nx.MultiDiGraph:
-    """A drawable tree of ``n`` nodes where node i hangs under node (i-1) // fanout."""
-    big = nx.MultiDiGraph()
-    for i in range(n):
-        big.add_node(
-            f"urn:n{i}",
-            label_zh=f"节点{i}",
-            label_en=f"node {i}",
-            group="project",
-            group_zh="项目",
-            group_en="Project",
-            colour="#888888",
-            classes=[],
-            facts=[],
-            figures=[],
-            spans=[],
-        )
-    for i in range(1, n):
-        big.add_edge(
-            f"urn:n{i}",
-            f"urn:n{(i - 1) // fanout}",
-            key="p",
-            predicate="p",
-            label_zh="属于",
-            label_en="in",
-            editorial=False,
-        )
-    return big
 
 
 @pytest.fixture(scope="module")
@@ -120,7 +91,7 @@ def test_data_block_cannot_break_out(graph: Graph) -> None:
 
 
 def test_large_graphs_start_small() -> None:
-    big = tree(1200, 3)
+    big = synthetic(1200, fanout=3)
     data = page_data(big, title_zh="大", title_en="big")
     assert data["large"] and len(data["initial"]) == 120 and data["cap"] == 25
     assert len(big) > LARGE
@@ -220,7 +191,7 @@ def test_page_in_chromium(browser, hostile_page: Path, graph: Graph) -> None:  #
 
 @pytest.mark.browser
 def test_large_graph_expands_on_double_click(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    big = tree(1000, 40)
+    big = synthetic(1000, fanout=40)
     path = tmp_path / "big.html"
     write_html(path, big, title_zh="大图", title_en="big")
     watch = open_page(browser, path)

@@ -18,7 +18,9 @@ from pathlib import Path
 import networkx as nx
 
 
-def synthetic(n: int, seed: int = 7) -> nx.MultiDiGraph:
+def synthetic(n: int, seed: int = 7, *, fanout: int | None = None) -> nx.MultiDiGraph:
+    """A drawable tree of ``n`` nodes: node i hangs under a random earlier
+    node (reproducible from ``seed``), or under node (i-1) // ``fanout``."""
     rng = random.Random(seed)  # noqa: S311 - a reproducible layout test, not security
     net = nx.MultiDiGraph()
     for i in range(n):
@@ -36,14 +38,9 @@ def synthetic(n: int, seed: int = 7) -> nx.MultiDiGraph:
             spans=[],
         )
     for i in range(1, n):
+        parent = (i - 1) // fanout if fanout else rng.randrange(i)
         net.add_edge(
-            f"urn:n{i}",
-            f"urn:n{rng.randrange(i)}",
-            key="p",
-            predicate="p",
-            label_zh="属于",
-            label_en="in",
-            editorial=False,
+            f"urn:n{i}", f"urn:n{parent}", key="p", predicate="p", label_zh="属于", label_en="in", editorial=False
         )
     return net
 
