@@ -39,6 +39,7 @@ GROUPS: list[tuple[str, str, str, str, str]] = [
     ("lz:Framework", "framework", "战略提法", "Framework", "#5f7fbf"),
     ("lz:Industry", "framework", "战略提法", "Framework", "#5f7fbf"),
     ("lz:Challenge", "challenge", "问题挑战", "Challenge", "#8c564b"),
+    ("lz:Goal", "goal", "目标任务", "Goal", "#16a085"),
     ("lz:Indicator", "indicator", "指标", "Indicator", "#9e9e9e"),
     ("lz:AdministrativeDivision", "place", "行政区", "Place", "#17becf"),
     ("schema:Person", "person", "人物", "Person", "#ff7fbf"),

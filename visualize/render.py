@@ -33,6 +33,7 @@ SHAPES = {
     "action": "star",
     "framework": "star",
     "challenge": "triangleDown",
+    "goal": "triangleDown",
     "indicator": "dot",
     "place": "square",
     "person": "dot",
