@@ -42,3 +42,10 @@ def test_two_setup_commands() -> None:
     assert "make run" in README and "make test" in README
     ci = (Path(__file__).resolve().parents[1] / ".ci" / "run").read_text()
     assert "make test" in ci
+
+
+def test_every_named_query_is_in_the_readme() -> None:
+    from kg.queries import list_queries
+
+    for q in list_queries():
+        assert f"| `{q.name}` |" in README, q.name
