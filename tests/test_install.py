@@ -41,6 +41,9 @@ def test_wheel_ships_package_data(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "kg/ontology/linzi.ttl" in names
     assert "kg/ontology/shapes.ttl" in names
+    assert "kg/queries/chains-456.rq" in names
+    assert "kg/templates/entity.html" in names and "kg/static/style.css" in names
+    assert "visualize/templates/explorer.js" in names
     assert any(n.startswith("kg/data/") and n.endswith(".yaml") for n in names)
     assert not any(n.endswith(".txt") and "seeds" in n for n in names)  # the article is not shipped
 
@@ -73,3 +76,18 @@ def test_installed_wheel_runs_elsewhere(wheel: Path, tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert "SHACL conforms" in result.stdout
+    # Named queries and page templates come from the installed package too.
+    result = subprocess.run(
+        [sys.executable, "-m", "kg", "query", "chains-456", "-f", "csv"],
+        cwd=elsewhere,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "chemical-chains" in result.stdout
+    result = subprocess.run(
+        [sys.executable, "-m", "kg", "viz", "-o", "g.html"], cwd=elsewhere, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    assert (elsewhere / "g.html").stat().st_size > 100_000
