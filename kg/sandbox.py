@@ -20,6 +20,7 @@ import os
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -97,6 +98,19 @@ def _values(bindings: dict[str, Cell]) -> str:
     return f"\nVALUES ({names}) {{ ({' '.join(n3(v) for v in bindings.values())}) }}\n"
 
 
+def _take(rows: Iterator[tuple[Cell, ...]], row_limit: int) -> tuple[list[tuple[Cell, ...]], bool]:
+    """At most ``row_limit`` rows and about MAX_RESULT_CHARS characters of
+    values; the flag says whether more were left."""
+    out: list[tuple[Cell, ...]] = []
+    size = 0
+    for row in rows:
+        if len(out) >= row_limit or size > MAX_RESULT_CHARS:
+            return out, True
+        size += sum(len(c[1]) for c in row if c is not None)
+        out.append(row)
+    return out, False
+
+
 def _worker(inbox: Connection, conn: Connection, path: str, fmt: str, isolate: bool) -> None:
     import pyoxigraph as ox
 
@@ -126,28 +140,12 @@ def _worker(inbox: Connection, conn: Connection, path: str, fmt: str, isolate: b
                 conn.send(("ask", bool(result)))
             elif isinstance(result, ox.QuerySolutions):
                 variables = [v.value for v in result.variables]
-                rows: list[tuple[Cell, ...]] = []
-                truncated = False
-                size = 0
-                for solution in result:
-                    if len(rows) >= row_limit or size > MAX_RESULT_CHARS:
-                        truncated = True
-                        break
-                    row = tuple(_cell(solution[v]) for v in variables)
-                    size += sum(len(c[1]) for c in row if c is not None)
-                    rows.append(row)
+                rows, truncated = _take((tuple(_cell(sol[v]) for v in variables) for sol in result), row_limit)
                 conn.send(("select", variables, rows, truncated))
             else:
-                triples: list[tuple[Cell, Cell, Cell]] = []
-                truncated = False
-                size = 0
-                for t in result:
-                    if len(triples) >= row_limit or size > MAX_RESULT_CHARS:
-                        truncated = True
-                        break
-                    triple = (_cell(t.subject), _cell(t.predicate), _cell(t.object))
-                    size += sum(len(c[1]) for c in triple if c is not None)
-                    triples.append(triple)
+                triples, truncated = _take(
+                    ((_cell(t.subject), _cell(t.predicate), _cell(t.object)) for t in result), row_limit
+                )
                 conn.send(("graph", triples, truncated))
         except SyntaxError as exc:
             conn.send(("syntax", str(exc)))

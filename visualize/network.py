@@ -211,27 +211,11 @@ def to_networkx(
             if p == LZ.classifiedUnder and not options.editorial:
                 continue
             pzh, pen = prop_labels(p)
-            net.add_edge(
-                str(s),
-                str(o),
-                key=str(p),
-                predicate=str(p),
-                label_zh=pzh,
-                label_en=pen,
-                editorial=p == LZ.classifiedUnder,
-            )
+            _link(net, s, o, p, pzh, pen, editorial=p == LZ.classifiedUnder)
     if options.provenance:
         for s, o in graph.subject_objects(PROV.wasDerivedFrom):
             if str(s) in net and str(o) in net:
-                net.add_edge(
-                    str(s),
-                    str(o),
-                    key=str(PROV.wasDerivedFrom),
-                    predicate=str(PROV.wasDerivedFrom),
-                    label_zh="出处",
-                    label_en="derived from",
-                    editorial=False,
-                )
+                _link(net, s, o, PROV.wasDerivedFrom, "出处", "derived from")
     if options.schema:
         for s, o in graph.subject_objects(RDF.type):
             if str(s) in net and isinstance(o, URIRef):
@@ -250,16 +234,12 @@ def to_networkx(
                         figures=[],
                         spans=[],
                     )
-                net.add_edge(
-                    str(s),
-                    str(o),
-                    key=str(RDF.type),
-                    predicate=str(RDF.type),
-                    label_zh="类型",
-                    label_en="type",
-                    editorial=False,
-                )
+                _link(net, s, o, RDF.type, "类型", "type")
     return net
+
+
+def _link(net: nx.MultiDiGraph, s: Any, o: Any, p: URIRef, zh: str, en: str, *, editorial: bool = False) -> None:
+    net.add_edge(str(s), str(o), key=str(p), predicate=str(p), label_zh=zh, label_en=en, editorial=editorial)
 
 
 def neighbourhood(net: nx.MultiDiGraph, centre: str, depth: int) -> nx.MultiDiGraph:
