@@ -42,6 +42,23 @@ _extra_data_option = click.option(
 )
 
 
+_STORE_HELP = (
+    "Keep the graph in an on-disk store in DIR: built on first use, reopened "
+    "read-only afterwards, rebuilt when the data changes. Default: $LINZI_KG_STORE, else in memory."
+)
+
+
+def _store_option(func: Any) -> Any:
+    return click.option(
+        "--store",
+        metavar="DIR",
+        envvar="LINZI_KG_STORE",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help=_STORE_HELP,
+    )(func)
+
+
 def _data_options(func: Any) -> Any:
     func = click.option(
         "--data-dir",
@@ -53,6 +70,17 @@ def _data_options(func: Any) -> Any:
         func
     )
     return func
+
+
+def _graph_options(func: Any) -> Any:
+    """Options of the commands that load the queryable graph."""
+    return _data_options(_extra_data_option(_store_option(func)))
+
+
+def _load(data_dir: Path | None, source: Path | None, extra: tuple[Path, ...], store: Path | None) -> Any:
+    from kg.store import load_graph
+
+    return load_graph(data_dir=data_dir, source=source, extra=list(extra), store=store)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -322,7 +350,7 @@ def _auth_options(func: Any) -> Any:
 )
 @click.option("--endpoint", default=None, help=_ENDPOINT_HELP)
 @_auth_options
-@_data_options
+@_graph_options
 def query(
     name: str | None,
     sparql_text: str | None,
@@ -336,6 +364,8 @@ def query(
     timeout: float,
     data_dir: Path | None,
     source: Path | None,
+    extra: tuple[Path, ...],
+    store: Path | None,
 ) -> None:
     """Run a named query (see `linzi-kg queries`), a .rq file, or --sparql TEXT.
 
@@ -353,12 +383,11 @@ def query(
     from kg.queries import get_query, inline, parse_assignments, run
     from kg.remote import AuthScheme, credentials_from
     from kg.results import ResultFormat, render
-    from kg.store import load_graph
 
     if (name is None) == (sparql_text is None):
         raise UsageError("give a query NAME (or FILE.rq) or --sparql TEXT, not both and not neither")
     named = inline(sparql_text) if sparql_text is not None else get_query(name or "")
-    graph = load_graph(data_dir=data_dir, source=source)
+    graph = _load(data_dir, source, extra, store)
     credentials = credentials_from(user, password, AuthScheme(auth)) if endpoint else None
     result = run(
         named,
@@ -369,8 +398,7 @@ def query(
         timeout=timeout,
         credentials=credentials,
     )
-    full = graph.full_graph()
-    click.echo(render(result, ResultFormat(fmt), lambda iri: label(full, iri)), nl=False)
+    click.echo(render(result, ResultFormat(fmt), lambda iri: label(graph, iri)), nl=False)
 
 
 @main.command()
@@ -385,7 +413,7 @@ def query(
     "so that the named queries answer the same on the store.",
 )
 @_auth_options
-@_data_options
+@_graph_options
 def push(
     endpoint: str,
     graph_iri: str | None,
@@ -396,6 +424,8 @@ def push(
     timeout: float,
     data_dir: Path | None,
     source: Path | None,
+    extra: tuple[Path, ...],
+    store: Path | None,
 ) -> None:
     """Load the graph into a SPARQL 1.1 store (Graph Store HTTP Protocol, PUT),
     replacing what a previous push wrote there.
@@ -408,9 +438,8 @@ def push(
     """
     from kg.remote import AuthScheme, credentials_from
     from kg.remote import push as do_push
-    from kg.store import load_graph
 
-    graph = load_graph(data_dir=data_dir, source=source)
+    graph = _load(data_dir, source, extra, store)
     payload = graph.asserted if asserted_only else graph.full_graph()
     credentials = credentials_from(user, password, AuthScheme(auth))
     report = do_push(payload, endpoint, graph_iri=graph_iri, credentials=credentials, timeout=timeout)
@@ -440,8 +469,16 @@ def _labels(graph: Any, lang: str) -> dict[Any, str]:
 @click.argument("a")
 @click.argument("b")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Label language.")
-@_data_options
-def path(a: str, b: str, lang: str, data_dir: Path | None, source: Path | None) -> None:
+@_graph_options
+def path(
+    a: str,
+    b: str,
+    lang: str,
+    data_dir: Path | None,
+    source: Path | None,
+    extra: tuple[Path, ...],
+    store: Path | None,
+) -> None:
     """Print the shortest chain of relations between entities A and B.
 
     A and B are Chinese or English names, or IRIs. Example:
@@ -449,9 +486,8 @@ def path(a: str, b: str, lang: str, data_dir: Path | None, source: Path | None) 
     """
     from kg.analytics import describe_path, entity_network, shortest_path
     from kg.lookup import find_entity
-    from kg.store import load_graph
 
-    graph = load_graph(data_dir=data_dir, source=source)
+    graph = _load(data_dir, source, extra, store)
     start, end = find_entity(graph.asserted, a), find_entity(graph.asserted, b)
     steps = shortest_path(entity_network(graph.asserted), start, end)
     names = _labels(graph.full_graph(), lang)
@@ -462,14 +498,20 @@ def path(a: str, b: str, lang: str, data_dir: Path | None, source: Path | None) 
 @main.command()
 @click.option("--top", type=click.IntRange(1, 10000), default=10, show_default=True, help="How many to show.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Label language.")
-@_data_options
-def central(top: int, lang: str, data_dir: Path | None, source: Path | None) -> None:
+@_graph_options
+def central(
+    top: int,
+    lang: str,
+    data_dir: Path | None,
+    source: Path | None,
+    extra: tuple[Path, ...],
+    store: Path | None,
+) -> None:
     """Rank entities by betweenness centrality in the network of stated relations."""
     from kg.analytics import centrality, entity_network
     from kg.lookup import label
-    from kg.store import load_graph
 
-    graph = load_graph(data_dir=data_dir, source=source)
+    graph = _load(data_dir, source, extra, store)
     ranked = centrality(entity_network(graph.asserted), top=top)
     full = graph.full_graph()
     for rank, (node, score, degree) in enumerate(ranked, start=1):
@@ -498,7 +540,6 @@ def central(top: int, lang: str, data_dir: Path | None, source: Path | None) -> 
     metavar="CLASS,...",
     help="Only nodes of these classes or legend groups (e.g. lz:Enterprise,IndustrialProject,chain).",
 )
-@_extra_data_option
 @click.option(
     "--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Initial label language."
 )
@@ -512,8 +553,7 @@ def central(top: int, lang: str, data_dir: Path | None, source: Path | None) -> 
     default=None,
     help="Also save a picture of the page, taken by headless Chromium (needs playwright and /usr/bin/chromium).",
 )
-@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Authored data.")
-@click.option("--source", type=click.Path(dir_okay=False, path_type=Path), default=None, help=_SOURCE_HELP)
+@_graph_options
 def viz(
     output: Path,
     focus: str | None,
@@ -528,6 +568,7 @@ def viz(
     png: Path | None,
     data_dir: Path | None,
     source: Path | None,
+    store: Path | None,
 ) -> None:
     """Write an interactive network view of the graph as one HTML file.
 
@@ -541,11 +582,10 @@ def viz(
     """
     from kg.errors import UsageError
     from kg.lookup import find_entity
-    from kg.store import load_graph
     from visualize.network import Options, neighbourhood, restrict_to_groups, to_networkx
     from visualize.render import write_html
 
-    graph = load_graph(data_dir=data_dir, source=source, extra=list(extra))
+    graph = _load(data_dir, source, extra, store)
     options = Options(schema=schema, provenance=provenance, figures=figures, editorial=not no_editorial)
     text = graph.source.text if graph.source is not None else None
     net = to_networkx(graph.asserted, graph.ontology, options=options, source_text=text)
@@ -581,7 +621,6 @@ def viz(
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port to listen on.")
-@_extra_data_option
 @click.option(
     "--timeout", type=click.FloatRange(0.1, 600), default=5.0, show_default=True, help="Seconds a query may run."
 )
@@ -592,7 +631,7 @@ def viz(
     "--workers", type=click.IntRange(1, 64), default=None, help="Query worker processes (default: cores, at least 2)."
 )
 @click.option("--cors", "cors", multiple=True, metavar="ORIGIN", help="Allow cross-origin requests from ORIGIN.")
-@_data_options
+@_graph_options
 def serve(
     host: str,
     port: int,
@@ -603,6 +642,7 @@ def serve(
     cors: tuple[str, ...],
     data_dir: Path | None,
     source: Path | None,
+    store: Path | None,
 ) -> None:
     """Serve the SPARQL 1.1 endpoint (/sparql) and the web explorer (/).
 
@@ -619,7 +659,6 @@ def serve(
     from kg.errors import UsageError
     from kg.sandbox import worker_count
     from kg.server import Settings, create_app
-    from kg.store import load_graph
 
     # Say so before the graph is built, and in one line, if the port is taken.
     try:
@@ -627,7 +666,7 @@ def serve(
             pass
     except OSError as exc:
         raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
-    graph = load_graph(data_dir=data_dir, source=source, extra=list(extra))
+    graph = _load(data_dir, source, extra, store)
     settings = Settings(
         timeout=timeout, row_limit=row_limit, workers=workers or worker_count(), cors_origins=tuple(cors)
     )

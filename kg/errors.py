@@ -61,6 +61,10 @@ class ValidationError(KGError):
         self.report = report
 
 
+class StoreError(KGError):
+    """The on-disk store (``--store DIR``) cannot be created or opened."""
+
+
 class UsageError(KGError):
     """A command-line option or API argument has a bad value."""
 

@@ -11,6 +11,9 @@ every literal's datatype) and takes seconds; this takes milliseconds.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
@@ -45,6 +48,58 @@ def superclasses(ontology: Graph) -> dict[URIRef, set[URIRef]]:
     )
 
 
+@dataclass(frozen=True)
+class Rules:
+    """The ontology's entailment rules, keyed by IRI string so that rdflib and
+    pyoxigraph terms share one implementation."""
+
+    classes: dict[str, tuple[str, ...]]
+    properties: dict[str, tuple[str, ...]]
+    inverses: dict[str, tuple[str, ...]]
+
+    @classmethod
+    def from_ontology(cls, ontology: Graph) -> Rules:
+        """Read the subclass, subproperty and inverse axioms of ``ontology``."""
+        props = _closure(
+            [
+                (s, o)
+                for s, o in ontology.subject_objects(RDFS.subPropertyOf)
+                if isinstance(s, URIRef) and isinstance(o, URIRef)
+            ]
+        )
+        inverse: dict[str, set[str]] = defaultdict(set)
+        for p, q in ontology.subject_objects(OWL.inverseOf):
+            if isinstance(p, URIRef) and isinstance(q, URIRef):
+                inverse[str(p)].add(str(q))
+                inverse[str(q)].add(str(p))
+        return cls(
+            {str(c): tuple(sorted(map(str, s))) for c, s in superclasses(ontology).items()},
+            {str(p): tuple(sorted(map(str, s))) for p, s in props.items()},
+            {str(p): tuple(sorted(s)) for p, s in inverse.items()},
+        )
+
+    def expand(self, predicate: str, obj: str | None) -> Iterator[tuple[bool, str, str | None]]:
+        """What ``s predicate obj`` entails, as ``(reversed, predicate, object)``:
+        ``obj`` is the object's IRI (None for a literal or blank node); a
+        reversed entailment is ``obj predicate s``; an object of None means "the
+        same object as the premise"."""
+        if predicate == _TYPE:
+            if obj is not None:
+                for cls in self.classes.get(obj, ()):
+                    yield False, _TYPE, cls
+            return
+        props = (predicate, *self.properties.get(predicate, ()))
+        for q in props[1:]:
+            yield False, q, None
+        if obj is not None:
+            for q in props:
+                for inv in self.inverses.get(q, ()):
+                    yield True, inv, None
+
+
+_TYPE = str(RDF.type)
+
+
 def entailments(data: Graph, ontology: Graph) -> Graph:
     """The triples entailed by ``data`` + ``ontology`` and not asserted in ``data``.
 
@@ -56,32 +111,35 @@ def entailments(data: Graph, ontology: Graph) -> Graph:
     >>> [str(t[2]) for t in entailments(d, o)]
     ['urn:Project']
     """
-    supers = superclasses(ontology)
-    superprops = _closure(
-        [
-            (s, o)
-            for s, o in ontology.subject_objects(RDFS.subPropertyOf)
-            if isinstance(s, URIRef) and isinstance(o, URIRef)
-        ]
-    )
-    inverse: dict[URIRef, set[URIRef]] = defaultdict(set)
-    for p, q in ontology.subject_objects(OWL.inverseOf):
-        if isinstance(p, URIRef) and isinstance(q, URIRef):
-            inverse[p].add(q)
-            inverse[q].add(p)
+    rules = Rules.from_ontology(ontology)
     out = Graph()
     for s, p, o in data:
-        if p == RDF.type and isinstance(o, URIRef):
-            for cls in supers.get(o, ()):
-                out.add((s, RDF.type, cls))
-            continue
         if not isinstance(p, URIRef):
             continue
-        props = {p} | superprops.get(p, set())
-        for q in props - {p}:
-            out.add((s, q, o))
-        for q in props:
-            for inv in inverse.get(q, ()):
-                if isinstance(o, URIRef):
-                    out.add((o, inv, s))
+        for backwards, q, obj in rules.expand(str(p), str(o) if isinstance(o, URIRef) else None):
+            target = o if obj is None else URIRef(obj)
+            out.add((target, URIRef(q), s) if backwards else (s, URIRef(q), target))
     return out - data  # type: ignore[no-any-return]
+
+
+def entailed_triples(triples: Iterable[Any], rules: Rules) -> Iterator[Any]:
+    """Stream the entailments of pyoxigraph triples or quads (as triples), for
+    graphs too large for rdflib; duplicates are left to the store.
+
+    >>> import pyoxigraph as ox
+    >>> rules = Rules({"urn:School": ("urn:Project",)}, {}, {})
+    >>> t = ox.Triple(ox.NamedNode("urn:x"), ox.NamedNode(_TYPE), ox.NamedNode("urn:School"))
+    >>> [str(x.object) for x in entailed_triples([t], rules)]
+    ['<urn:Project>']
+    """
+    import pyoxigraph as ox
+
+    for t in triples:
+        o = t.object
+        iri = o.value if isinstance(o, ox.NamedNode) else None
+        for backwards, q, obj in rules.expand(t.predicate.value, iri):
+            target = o if obj is None else ox.NamedNode(obj)
+            if backwards:
+                yield ox.Triple(target, ox.NamedNode(q), t.subject)
+            else:
+                yield ox.Triple(t.subject, ox.NamedNode(q), target)

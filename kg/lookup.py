@@ -8,6 +8,11 @@ from rdflib.namespace import RDFS
 
 from kg.errors import UsageError
 from kg.namespaces import ID, LZ, SKOS
+from kg.store import KnowledgeGraph
+
+# A KnowledgeGraph is searched through its pyoxigraph store, so that a graph
+# opened from disk never has to be copied into rdflib for a name or a label.
+Names = Graph | KnowledgeGraph
 
 
 class EntityNotFound(UsageError):
@@ -23,25 +28,52 @@ class AmbiguousEntity(UsageError):
 _NAME_PROPS = (RDFS.label, LZ.sourceTerm, SKOS.altLabel)
 
 
-def label(graph: Graph, node: URIRef, lang: str = "zh") -> str | None:
+def label(graph: Names, node: URIRef, lang: str = "zh") -> str | None:
     """The node's label in ``lang``, else in any language, else None."""
     fallback = None
-    for lit in graph.objects(node, RDFS.label):
-        if getattr(lit, "language", None) == lang:
-            return str(lit)
-        fallback = fallback or str(lit)
+    for text, language in _labels(graph, node):
+        if language == lang:
+            return text
+        fallback = fallback or text
     return fallback
 
 
-def _candidates(graph: Graph) -> dict[URIRef, set[str]]:
+def _labels(graph: Names, node: URIRef) -> list[tuple[str, str | None]]:
+    if isinstance(graph, Graph):
+        return [(str(lit), getattr(lit, "language", None)) for lit in graph.objects(node, RDFS.label)]
+    import pyoxigraph as ox
+
+    found = graph.oxigraph().quads_for_pattern(ox.NamedNode(str(node)), ox.NamedNode(str(RDFS.label)), None)
+    return sorted({(q.object.value, q.object.language) for q in found if isinstance(q.object, ox.Literal)})
+
+
+_NAMES_QUERY = f"""SELECT ?node ?name WHERE {{
+  ?node <{LZ.sourceTerm}> [] .
+  VALUES ?p {{ {" ".join(f"<{p}>" for p in _NAME_PROPS)} }}
+  ?node ?p ?name .
+  FILTER(isIRI(?node))
+}}"""
+
+
+def _candidates(graph: Names) -> dict[URIRef, set[str]]:
     names: dict[URIRef, set[str]] = {}
+    if isinstance(graph, KnowledgeGraph):
+        import pyoxigraph as ox
+
+        rows = graph.oxigraph().query(_NAMES_QUERY, use_default_graph_as_union=True)
+        assert isinstance(rows, ox.QuerySolutions)
+        for row in rows:
+            node, name = row[0], row[1]
+            assert isinstance(node, ox.NamedNode) and isinstance(name, ox.Literal)
+            names.setdefault(URIRef(node.value), set()).add(name.value.casefold())
+        return names
     for node in set(graph.subjects(LZ.sourceTerm, None)):
         if isinstance(node, URIRef):
             names[node] = {str(o).casefold() for p in _NAME_PROPS for o in graph.objects(node, p)}
     return names
 
 
-def find_entity(graph: Graph, name: str) -> URIRef:
+def find_entity(graph: Names, name: str) -> URIRef:
     """The one entity called ``name``; raises :class:`EntityNotFound` or :class:`AmbiguousEntity`.
 
     >>> from kg.pipeline import build
@@ -75,7 +107,7 @@ def find_entity(graph: Graph, name: str) -> URIRef:
     raise EntityNotFound(f"no entity is called {name!r} (give a Chinese or English label, or an IRI)")
 
 
-def _listing(graph: Graph, nodes: list[URIRef], limit: int = 12) -> str:
+def _listing(graph: Names, nodes: list[URIRef], limit: int = 12) -> str:
     shown = [f"{label(graph, n) or n} <{n}>" for n in nodes[:limit]]
     more = f" and {len(nodes) - limit} more" if len(nodes) > limit else ""
     return "; ".join(shown) + more

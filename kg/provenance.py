@@ -13,10 +13,13 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from kg.authoring import Dataset, Span
 from kg.errors import Problem, SourceTextError
 from kg.resources import find_source
+
+if TYPE_CHECKING:  # the query path reads the text without loading the YAML tooling
+    from kg.authoring import Dataset, Span
 
 
 @dataclass(frozen=True)

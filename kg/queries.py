@@ -217,7 +217,7 @@ def run(
     if isinstance(query, str):
         query = get_query(query) if not _looks_like_sparql(query) else inline(query)
     graph = kg if isinstance(kg, KnowledgeGraph) else load_graph()
-    bindings = bindings_for(query, params or {}, graph.asserted)
+    bindings = bindings_for(query, params or {}, graph)
     if endpoint is not None:
         user = getattr(credentials, "user", None)
         password = getattr(credentials, "password", None)

@@ -130,12 +130,14 @@ def _worker(inbox: Connection, conn: Connection, path: str, fmt: str, isolate: b
         try:
             subs = {ox.Variable(k): _term(v) for k, v in bindings.items()}
             try:
-                result = store.query(query, prefixes=prefixes, substitutions=subs or None)
+                result = store.query(
+                    query, prefixes=prefixes, substitutions=subs or None, use_default_graph_as_union=True
+                )
             except RuntimeError as exc:
                 # pyoxigraph binds only projected variables; else a trailing VALUES.
                 if "SELECT projection" not in str(exc):
                     raise
-                result = store.query(query + _values(bindings), prefixes=prefixes)
+                result = store.query(query + _values(bindings), prefixes=prefixes, use_default_graph_as_union=True)
             if isinstance(result, ox.QueryBoolean):
                 conn.send(("ask", bool(result)))
             elif isinstance(result, ox.QuerySolutions):

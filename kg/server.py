@@ -162,12 +162,19 @@ class Site:
     async def start(self) -> None:
         import tempfile
 
-        # Workers load the graph from a file, not a pickled copy per worker.
-        self._tmp = tempfile.TemporaryDirectory(prefix="linzi-kg-")
-        path = f"{self._tmp.name}/graph.nt"
-        self.kg.full_graph().serialize(destination=path, format="nt", encoding="utf-8")
+        import pyoxigraph as ox
+
+        # Workers open the on-disk store read-only, or load the graph from a
+        # file: never a pickled copy per worker.
+        if self.kg.location is not None:
+            path, fmt = str(self.kg.location), "store"
+        else:
+            self._tmp = tempfile.TemporaryDirectory(prefix="linzi-kg-")
+            path, fmt = f"{self._tmp.name}/graph.nq", "nq"
+            self.kg.oxigraph().dump(path, ox.RdfFormat.N_QUADS)
         self.pool = QueryPool(
             path,
+            fmt=fmt,
             workers=self.settings.workers,
             timeout=self.settings.timeout,
             row_limit=self.settings.row_limit,

@@ -71,11 +71,11 @@ def _run_oxigraph(kg: KnowledgeGraph, text: str, bindings: Mapping[str, Node]) -
     subs = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
     try:
         try:
-            result = store.query(text, prefixes=PREFIXES, substitutions=subs or None)
+            result = store.query(text, prefixes=PREFIXES, substitutions=subs or None, use_default_graph_as_union=True)
         except RuntimeError as exc:
             if "SELECT projection" not in str(exc):
                 raise
-            result = store.query(text + values_block(bindings), prefixes=PREFIXES)
+            result = store.query(text + values_block(bindings), prefixes=PREFIXES, use_default_graph_as_union=True)
     except SyntaxError as exc:
         match = _OX_POS.match(str(exc))
         if match:

@@ -1,20 +1,30 @@
 """The queryable graph: asserted data + ontology + materialized entailments,
-held in an embedded pyoxigraph store (default engine) and, on demand, in an
-rdflib graph (``--engine rdflib``)."""
+held in a pyoxigraph store (default engine) and, on demand, in rdflib graphs
+(``--engine rdflib``, the network view, the explorer's pages).
+
+The three parts live in three named graphs of the store (``GRAPHS``); queries
+see their union as the default graph. A graph is either built in memory from
+the authored data (:func:`load_graph`) or opened from an on-disk store
+(:func:`kg.persist.open_graph`), in which case the rdflib views are read
+from the store only when something asks for them.
+"""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
-from rdflib import Graph
 
-from kg.build import new_graph
-from kg.provenance import SourceText
+from kg.namespaces import BASE
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+    from kg.provenance import SourceText
 
 
 class Engine(StrEnum):
@@ -24,39 +34,106 @@ class Engine(StrEnum):
     RDFLIB = "rdflib"
 
 
-@dataclass
+class Part(StrEnum):
+    """The parts of the graph, each a named graph in the store."""
+
+    ASSERTED = "asserted"
+    ONTOLOGY = "ontology"
+    INFERRED = "inferred"
+
+    @property
+    def iri(self) -> str:
+        """The named graph's IRI, e.g. ``https://w3id.org/linzi-kg/graph/asserted``."""
+        return f"{BASE}graph/{self.value}"
+
+    @property
+    def node(self) -> ox.NamedNode:
+        return ox.NamedNode(self.iri)
+
+
 class KnowledgeGraph:
     """The graph ready for queries.
 
-    ``asserted`` is what the article states (and what ``export`` writes);
-    ``inferred`` the RDFS entailments; queries see both plus the ontology.
+    ``asserted`` is what the article states (and what ``export`` writes),
+    plus any ``--data`` files; ``inferred`` the RDFS entailments; queries see
+    both plus the ontology.
     """
 
-    asserted: Graph
-    ontology: Graph
-    inferred: Graph
-    source: SourceText | None = None
-    _ox: ox.Store | None = field(default=None, repr=False)
-    _rdflib: Graph | None = field(default=None, repr=False)
+    def __init__(
+        self,
+        asserted: Graph | None = None,
+        ontology: Graph | None = None,
+        inferred: Graph | None = None,
+        source: SourceText | None = None,
+        *,
+        store: ox.Store | None = None,
+        location: Path | None = None,
+    ) -> None:
+        if store is None and None in (asserted, ontology, inferred):
+            raise ValueError("give the three parts, or a store that holds them")
+        self._parts: dict[Part, Graph | None] = {
+            Part.ASSERTED: asserted,
+            Part.ONTOLOGY: ontology,
+            Part.INFERRED: inferred,
+        }
+        self.source = source
+        self.location = location
+        self._ox = store
+        self._full: Graph | None = None
+
+    def __repr__(self) -> str:
+        where = f"store at {self.location}" if self.location else "in memory"
+        return f"<KnowledgeGraph {where}>"
+
+    def part(self, part: Part) -> Graph:
+        """One part as an rdflib graph (read from the store on first use)."""
+        graph = self._parts[part]
+        if graph is None:
+            from kg.build import new_graph
+
+            graph = new_graph()
+            data = self.oxigraph().dump(format=ox.RdfFormat.N_TRIPLES, from_graph=part.node)
+            graph.parse(data=data, format="nt")
+            self._parts[part] = graph
+        return graph
+
+    @property
+    def asserted(self) -> Graph:
+        return self.part(Part.ASSERTED)
+
+    @property
+    def ontology(self) -> Graph:
+        return self.part(Part.ONTOLOGY)
+
+    @property
+    def inferred(self) -> Graph:
+        return self.part(Part.INFERRED)
 
     def full_graph(self) -> Graph:
         """Asserted + ontology + inferred triples in one rdflib graph (cached)."""
-        if self._rdflib is None:
+        if self._full is None:
+            from kg.build import new_graph
+
             g = new_graph()
-            for part in (self.asserted, self.ontology, self.inferred):
-                for triple in part:
+            for part in Part:
+                for triple in self.part(part):
                     g.add(triple)
-            self._rdflib = g
-        return self._rdflib
+            self._full = g
+        return self._full
 
     def oxigraph(self) -> ox.Store:
-        """The embedded pyoxigraph store (built on first use)."""
+        """The pyoxigraph store (in memory, built on first use, unless opened from disk)."""
         if self._ox is None:
             store = ox.Store()
-            data = self.full_graph().serialize(format="nt", encoding="utf-8")
-            store.bulk_load(data, ox.RdfFormat.N_TRIPLES)
+            fill_parts(store, {part: self.part(part) for part in Part})
             self._ox = store
         return self._ox
+
+
+def fill_parts(store: ox.Store, parts: dict[Part, Graph]) -> None:
+    """Bulk-load rdflib graphs into their named graphs of ``store``."""
+    for part, graph in parts.items():
+        store.bulk_load(graph.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES, to_graph=part.node)
 
 
 def load_graph(
@@ -64,8 +141,11 @@ def load_graph(
     data_dir: str | os.PathLike[str] | None = None,
     source: str | os.PathLike[str] | None = None,
     extra: Sequence[str | Path] = (),
+    store: str | os.PathLike[str] | None = None,
 ) -> KnowledgeGraph:
-    """Build the queryable graph from the authored data.
+    """Build the queryable graph from the authored data, in memory, or open
+    it from the on-disk store in the directory ``store`` (see
+    :mod:`kg.persist`), building that first if missing or out of date.
 
     The article text is attached when it can be found (to show the sentence
     of a span); ``extra`` RDF files are added to the asserted triples.
@@ -74,11 +154,13 @@ def load_graph(
     >>> len(kg.inferred) > 0
     True
     """
-    from kg.errors import SourceTextError
+    if store is not None:
+        from kg.persist import open_graph
+
+        return open_graph(store, data_dir=data_dir, source=source, extra=extra)
     from kg.inference import entailments
     from kg.load import parse_file
     from kg.pipeline import build
-    from kg.provenance import read_source
     from kg.schema import load_ontology
 
     result = build(data_dir=Path(data_dir) if data_dir else None, check_source=False, validate=False)
@@ -86,12 +168,20 @@ def load_graph(
     for path in extra:
         for triple in parse_file(path):
             asserted.add(triple)
-    text: SourceText | None = None
+    assert result.dataset.source is not None
+    text = attach_source(source, result.dataset.source.sha256)
+    ontology = load_ontology()
+    return KnowledgeGraph(asserted, ontology, entailments(asserted, ontology), text)
+
+
+def attach_source(source: str | os.PathLike[str] | None, sha256: str) -> SourceText | None:
+    """The article text if it can be found (an explicit path must exist and match)."""
+    from kg.errors import SourceTextError
+    from kg.provenance import read_source
+
     try:
-        assert result.dataset.source is not None
-        text = read_source(source, expected_sha256=result.dataset.source.sha256)
+        return read_source(source, expected_sha256=sha256)
     except SourceTextError:
         if source is not None:
             raise
-    ontology = load_ontology()
-    return KnowledgeGraph(asserted, ontology, entailments(asserted, ontology), text)
+        return None

@@ -53,6 +53,14 @@ def kgraph():  # type: ignore[no-untyped-def]
     return load_graph()
 
 
+@pytest.fixture(scope="session")
+def stored(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """The same graph opened from an on-disk store (``--store``), built once."""
+    from kg.store import load_graph
+
+    return load_graph(store=tmp_path_factory.mktemp("store"))
+
+
 def free_port() -> int:
     import socket
 

@@ -43,16 +43,19 @@ def test_every_named_query_has_a_header(query) -> None:  # type: ignore[no-untyp
 
 
 @pytest.mark.parametrize("query", NAMED, ids=lambda q: q.name)
-def test_every_named_query_runs_the_same_on_both_engines(query, kgraph: KnowledgeGraph) -> None:  # type: ignore[no-untyped-def]
+def test_every_named_query_runs_the_same_on_both_engines_and_from_disk(  # type: ignore[no-untyped-def]
+    query, kgraph: KnowledgeGraph, stored: KnowledgeGraph
+) -> None:
     bindings = bindings_for(query, {}, kgraph.asserted)
     ox = run_query(kgraph, query.text, bindings, engine=Engine.OXIGRAPH)
     rl = run_query(kgraph, query.text, bindings, engine=Engine.RDFLIB)
-    assert ox.variables == rl.variables
+    disk = run_query(stored, query.text, bindings_for(query, {}, stored), engine=Engine.OXIGRAPH)
+    assert ox.variables == rl.variables == disk.variables
     assert ox.rows, f"{query.name} returned nothing with its defaults"
     if "ORDER BY" in query.text:
-        assert ox.comparable() == rl.comparable()
+        assert ox.comparable() == rl.comparable() == disk.comparable()
     else:
-        assert sorted(ox.comparable()) == sorted(rl.comparable())
+        assert sorted(ox.comparable()) == sorted(rl.comparable()) == sorted(disk.comparable())
 
 
 def answers(name: str, **params: str) -> list[dict[str, str]]:
