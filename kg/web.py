@@ -8,6 +8,7 @@ all; only ``/graph`` (the network view) runs its own inline, hash-pinned JS.
 from __future__ import annotations
 
 import urllib.parse
+from functools import cached_property
 from typing import Any
 
 import jinja2
@@ -32,7 +33,6 @@ class NotFound(KGError):
 def setup(app: Any, site: Any) -> None:
     """Templates, and what the pages reuse: stats, search index, the network page."""
     from kg.queries import list_queries
-    from kg.stats import graph_stats
 
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("kg", "templates"), autoescape=True, undefined=jinja2.StrictUndefined
@@ -47,20 +47,36 @@ def setup(app: Any, site: Any) -> None:
         "footer_note": "English labels are translations; dashed/editorial links are classification by linzi-kg.",
     }
     app.state.named = list_queries()
-    app.state.stats = graph_stats(site.kg.asserted, site.kg.ontology)
-    full = site.kg.full_graph()
-    index = []
-    for node in set(site.kg.asserted.subjects(LZ.sourceTerm, None)) | set(
-        site.kg.asserted.subjects(RDF.type, QB.Observation)
-    ):
-        if isinstance(node, URIRef):
-            names = [
-                str(o) for p in (RDFS.label, LZ.sourceTerm, SKOS.altLabel) for o in site.kg.asserted.objects(node, p)
-            ]
-            index.append((node, names))
-    app.state.search_index = sorted(index)
-    app.state.full = full
+    app.state.browse = _Browse(site.kg)
     app.state.graph_pages = {}
+
+
+class _Browse:
+    """What the pages walk in Python, made on the first page that needs it:
+    the SPARQL endpoint of a large on-disk store starts without it."""
+
+    def __init__(self, kg: Any) -> None:
+        self.kg = kg
+
+    @cached_property
+    def stats(self) -> Any:
+        from kg.stats import graph_stats
+
+        return graph_stats(self.kg.asserted, self.kg.ontology)
+
+    @cached_property
+    def full(self) -> Any:
+        return self.kg.full_graph()
+
+    @cached_property
+    def search_index(self) -> list[tuple[URIRef, list[str]]]:
+        asserted = self.kg.asserted
+        index = []
+        for node in set(asserted.subjects(LZ.sourceTerm, None)) | set(asserted.subjects(RDF.type, QB.Observation)):
+            if isinstance(node, URIRef):
+                names = [str(o) for p in (RDFS.label, LZ.sourceTerm, SKOS.altLabel) for o in asserted.objects(node, p)]
+                index.append((node, names))
+        return sorted(index)
 
 
 def _page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
@@ -74,7 +90,7 @@ def _label(request: Request, node: Any, lang: str = "zh") -> str:
 
     if not isinstance(node, URIRef):
         return str(node)
-    return label(request.app.state.full, node, lang) or curie(node).replace("<", "").replace(">", "")
+    return label(request.app.state.browse.full, node, lang) or curie(node).replace("<", "").replace(">", "")
 
 
 def local_href(node: Any) -> str | None:
@@ -90,7 +106,7 @@ def local_href(node: Any) -> str | None:
 
 async def home(request: Request) -> Response:
     site = request.app.state.site
-    stats = request.app.state.stats
+    stats = request.app.state.browse.stats
     kg = site.kg
     from kg.namespaces import DCTERMS
 
@@ -134,7 +150,7 @@ async def search(request: Request) -> Response:
     hits: list[dict[str, str]] = []
     if q:
         wanted = q.casefold()
-        for node, names in request.app.state.search_index:
+        for node, names in request.app.state.browse.search_index:
             if any(wanted in n.casefold() for n in names):
                 kinds = sorted(curie(t) for t in request.app.state.site.kg.asserted.objects(node, RDF.type))
                 hits.append(
@@ -294,7 +310,7 @@ async def entity(request: Request) -> Response:
     node = URIRef(str(ID) + path)
     site = request.app.state.site
     kg = site.kg
-    full = request.app.state.full
+    full = request.app.state.browse.full
     if (node, None, None) not in kg.asserted and (None, None, node) not in kg.asserted:
         raise NotFound(f"nothing is known about {node}")
     from kg.server import negotiate
@@ -397,7 +413,7 @@ def _figures(request: Request, node: URIRef) -> list[dict[str, Any]]:
                 "wording": str(g.value(fig, LZ.originalWording)),
                 "value": str(canonical(g.value(fig, SDMX_MEASURE.obsValue))),
                 "unit": _label(request, g.value(fig, SDMX_ATTR.unitMeasure)),
-                "comparator": str(request.app.state.full.value(comparator, SKOS.notation))
+                "comparator": str(request.app.state.browse.full.value(comparator, SKOS.notation))
                 if comparator not in (None, LZ.Equal)
                 else "",
             }
