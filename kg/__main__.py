@@ -1,5 +1,5 @@
-"""``python -m kg`` runs the ``linzi-kg`` command."""
+"""``python -m kg`` is ``linzi-kg``."""
 
 from kg.cli import main
 
-main()
+main(prog_name="linzi-kg")

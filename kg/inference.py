@@ -11,9 +11,8 @@ every literal's datatype) and takes seconds; this takes milliseconds.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
@@ -96,6 +95,26 @@ class Rules:
                 for inv in self.inverses.get(q, ()):
                     yield True, inv, None
 
+    def updates(self, asserted: str, inferred: str) -> list[str]:
+        """SPARQL updates that write into graph ``inferred`` what the triples of
+        graph ``asserted`` entail (and are not asserted): the same rules as
+        :meth:`expand`, run inside a store, for graphs too large for rdflib."""
+
+        def pairs(table: dict[str, tuple[str, ...]]) -> str:
+            return " ".join(f"(<{a}> <{b}>)" for a, bs in sorted(table.items()) for b in bs) or "(UNDEF UNDEF)"
+
+        # The IRIs come from our own ontology and graph names, never from a user.
+        a, i = f"GRAPH <{asserted}>", f"GRAPH <{inferred}>"
+        classes, props, inverses = pairs(self.classes), pairs(self.properties), pairs(self.inverses)
+        return [
+            f"INSERT {{ {i} {{ ?s a ?c2 }} }} WHERE {{ VALUES (?c ?c2) {{ {classes} }} {a} {{ ?s a ?c }} }}",  # noqa: S608
+            f"INSERT {{ {i} {{ ?s ?q ?o }} }} WHERE {{ VALUES (?p ?q) {{ {props} }} {a} {{ ?s ?p ?o }} }}",  # noqa: S608
+            # Inverses of the asserted property and of its super-properties.
+            f"INSERT {{ {i} {{ ?o ?inv ?s }} }} WHERE {{ VALUES (?q ?inv) {{ {inverses} }} "  # noqa: S608
+            f"{{ {a} {{ ?s ?q ?o }} }} UNION {{ {i} {{ ?s ?q ?o }} }} FILTER(isIRI(?o)) }}",
+            f"DELETE {{ {i} {{ ?s ?p ?o }} }} WHERE {{ {i} {{ ?s ?p ?o }} {a} {{ ?s ?p ?o }} }}",
+        ]
+
 
 _TYPE = str(RDF.type)
 
@@ -120,26 +139,3 @@ def entailments(data: Graph, ontology: Graph) -> Graph:
             target = o if obj is None else URIRef(obj)
             out.add((target, URIRef(q), s) if backwards else (s, URIRef(q), target))
     return out - data  # type: ignore[no-any-return]
-
-
-def entailed_triples(triples: Iterable[Any], rules: Rules) -> Iterator[Any]:
-    """Stream the entailments of pyoxigraph triples or quads (as triples), for
-    graphs too large for rdflib; duplicates are left to the store.
-
-    >>> import pyoxigraph as ox
-    >>> rules = Rules({"urn:School": ("urn:Project",)}, {}, {})
-    >>> t = ox.Triple(ox.NamedNode("urn:x"), ox.NamedNode(_TYPE), ox.NamedNode("urn:School"))
-    >>> [str(x.object) for x in entailed_triples([t], rules)]
-    ['<urn:Project>']
-    """
-    import pyoxigraph as ox
-
-    for t in triples:
-        o = t.object
-        iri = o.value if isinstance(o, ox.NamedNode) else None
-        for backwards, q, obj in rules.expand(t.predicate.value, iri):
-            target = o if obj is None else ox.NamedNode(obj)
-            if backwards:
-                yield ox.Triple(target, ox.NamedNode(q), t.subject)
-            else:
-                yield ox.Triple(t.subject, ox.NamedNode(q), target)

@@ -26,7 +26,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -166,7 +166,7 @@ def _prune(root: Path, *, keep: Path) -> None:
 
 
 def _build(location: Path, inputs: dict[str, Any], data_dir: Any, extra: list[Path]) -> dict[str, Any]:
-    from kg.inference import Rules, entailments
+    from kg.inference import Rules
     from kg.pipeline import build
     from kg.schema import load_ontology
     from kg.store import fill_parts
@@ -175,13 +175,12 @@ def _build(location: Path, inputs: dict[str, Any], data_dir: Any, extra: list[Pa
     ontology = load_ontology()
     store = ox.Store(str(location))
     try:
-        fill_parts(
-            store,
-            {Part.ASSERTED: result.graph, Part.ONTOLOGY: ontology, Part.INFERRED: entailments(result.graph, ontology)},
-        )
-        rules = Rules.from_ontology(ontology)
+        fill_parts(store, {Part.ASSERTED: result.graph, Part.ONTOLOGY: ontology})
         for path in extra:
-            store.bulk_extend(_with_entailments(path, rules))
+            _load_extra(store, path)
+        # Entailments inside the store: a large file never passes through Python.
+        for update in Rules.from_ontology(ontology).updates(Part.ASSERTED.iri, Part.INFERRED.iri):
+            store.update(update)
         store.flush()
         count = len(store)
     finally:
@@ -192,21 +191,12 @@ def _build(location: Path, inputs: dict[str, Any], data_dir: Any, extra: list[Pa
     return {"inputs": inputs, "quads": count, "source_sha256": result.dataset.source.sha256}
 
 
-def _with_entailments(path: Path, rules: Any) -> Iterator[ox.Quad]:
-    """The file's triples into the asserted graph and what they entail into
-    the inferred graph, streamed (the file is never held in memory)."""
-    from kg.inference import entailed_triples
+def _load_extra(store: ox.Store, path: Path) -> None:
     from kg.load import RDFFileError
 
     fmt = FORMATS[path.suffix.lower()]
-    asserted, inferred = Part.ASSERTED.node, Part.INFERRED.node
     try:
-        with path.open("rb") as handle:
-            for triple in ox.parse(handle, fmt):
-                t = triple.triple if isinstance(triple, ox.Quad) else triple
-                yield ox.Quad(t.subject, t.predicate, t.object, asserted)
-                for e in entailed_triples([t], rules):
-                    yield ox.Quad(e.subject, e.predicate, e.object, inferred)
+        store.bulk_load(path=str(path), format=fmt, to_graph=Part.ASSERTED.node)
     except OSError as exc:
         raise RDFFileError(f"{path}: {exc.strerror or exc}") from None
     except SyntaxError as exc:

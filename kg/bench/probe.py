@@ -1,0 +1,130 @@
+"""One measurement in a fresh process, so that its peak memory is its own:
+
+    python -m kg.bench.probe build STORE [--data FILE]
+    python -m kg.bench.probe queries --engine oxigraph|rdflib [--store STORE] [--data FILE]
+                                     [--repeats N] [--cap SECONDS] [--load-cap SECONDS]
+
+It prints one JSON object on stdout. A query (or the load) that runs past
+its cap is stopped by an alarm signal, which interrupts rdflib's pure-Python
+evaluation, and reported as capped instead of a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import signal
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+class Capped(Exception):
+    """The time cap ran out."""
+
+
+def _alarm(signum: int, frame: Any) -> None:
+    raise Capped
+
+
+@contextmanager
+def cap(seconds: float) -> Iterator[None]:
+    """Raise :class:`Capped` in this (main) thread after ``seconds``."""
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def timed(func: Callable[[], T]) -> tuple[float, T]:
+    started = time.perf_counter()
+    value = func()
+    return time.perf_counter() - started, value
+
+
+def peak_mb() -> float:
+    """This process's peak resident memory so far, in MiB (Linux reports KiB)."""
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def build(store: str, data: list[str]) -> dict[str, Any]:
+    from kg.persist import prepare_store
+
+    seconds, prepared = timed(lambda: prepare_store(store, extra=data))
+    return {"build_s": round(seconds, 3), "quads": prepared.manifest["quads"], "peak_mb": peak_mb()}
+
+
+def queries(
+    engine: str, store: str | None, data: list[str], repeats: int, limit: float, load_cap: float
+) -> dict[str, Any]:
+    from kg.queries import bindings_for, list_queries
+    from kg.sparql import run_query
+    from kg.store import Engine, load_graph
+
+    chosen = Engine(engine)
+
+    def load() -> Any:
+        kg = load_graph(store=store, extra=data)
+        # What the engine queries is made here, not inside the first query.
+        if chosen is Engine.RDFLIB:
+            kg.full_graph()
+        else:
+            run_query(kg, "ASK { ?s ?p ?o }")
+        return kg
+
+    try:
+        with cap(load_cap):
+            load_s, kg = timed(load)
+    except Capped:
+        return {"load_capped": load_cap, "peak_mb": peak_mb()}
+    out: dict[str, Any] = {"load_s": round(load_s, 3), "queries": {}}
+    for query in list_queries():
+        bindings = bindings_for(query, {}, kg)
+        times: list[float] = []
+        try:
+            with cap(limit):
+                for _ in range(repeats):
+                    seconds, _ = timed(lambda: run_query(kg, query.text, bindings, engine=chosen))  # noqa: B023
+                    times.append(seconds)
+        except Capped:
+            if not times:
+                out["queries"][query.name] = {"capped": limit}
+                continue
+        out["queries"][query.name] = {"median_ms": round(statistics.median(times) * 1000, 3), "runs": len(times)}
+    out["peak_mb"] = peak_mb()
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m kg.bench.probe", description=__doc__)
+    sub = parser.add_subparsers(dest="what", required=True)
+    b = sub.add_parser("build")
+    b.add_argument("store")
+    b.add_argument("--data", action="append", default=[])
+    q = sub.add_parser("queries")
+    q.add_argument("--engine", choices=["oxigraph", "rdflib"], required=True)
+    q.add_argument("--store", default=None)
+    q.add_argument("--data", action="append", default=[])
+    q.add_argument("--repeats", type=int, default=5)
+    q.add_argument("--cap", type=float, default=10.0)
+    q.add_argument("--load-cap", type=float, default=300.0)
+    args = parser.parse_args(argv)
+    if args.what == "build":
+        result = build(args.store, args.data)
+    else:
+        result = queries(args.engine, args.store, args.data, args.repeats, args.cap, args.load_cap)
+    json.dump(result, sys.stdout)
+    sys.stdout.write("\n")
+
+
+if __name__ == "__main__":
+    main()

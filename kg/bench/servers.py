@@ -1,0 +1,99 @@
+"""Servers the benchmark (and the tests) start and stop: a real Oxigraph
+server and ``linzi-kg serve``, each a child process on a loopback port."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from kg.errors import KGError
+
+
+class ServiceError(KGError):
+    """A server the benchmark needs did not start."""
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def oxigraph_binary() -> Path:
+    """The ``oxigraph`` server command (PyPI ``oxigraph``), beside this Python first."""
+    beside = Path(sys.executable).parent / "oxigraph"
+    if beside.exists():
+        return beside
+    found = shutil.which("oxigraph")
+    if found is None:
+        raise ServiceError("the Oxigraph server is not installed (pip install oxigraph)")
+    return Path(found)
+
+
+@contextmanager
+def service(command: Sequence[str], ready_url: str, *, timeout: float = 60.0) -> Iterator[subprocess.Popen[bytes]]:
+    """Run ``command`` until the block ends; ready when ``ready_url`` answers 200."""
+    proc = subprocess.Popen(list(command), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)  # noqa: S603
+    deadline = time.monotonic() + timeout
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(ready_url, timeout=2):  # noqa: S310 - our own loopback URL
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    proc.kill()
+                    err = proc.stderr.read().decode("utf-8", "replace") if proc.stderr else ""
+                    raise ServiceError(f"{Path(command[0]).name} did not start: {err.strip()[-500:]}") from None
+                time.sleep(0.1)
+        yield proc
+    finally:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        if proc.stderr is not None:
+            proc.stderr.close()
+
+
+@contextmanager
+def oxigraph_server(location: Path | None = None, *, union: bool = False) -> Iterator[str]:
+    """A real Oxigraph server on a free loopback port; yields its base URL.
+
+    In memory and writable without ``location``; read-only over the on-disk
+    store at ``location`` otherwise (``union``: the default graph is the
+    union of the named graphs, as linzi-kg queries its own store).
+    """
+    port = free_port()
+    command = [str(oxigraph_binary())]
+    if location is None:
+        command += ["serve"]
+    else:
+        command += ["serve-read-only", "--location", str(location)]
+    if union:
+        command.append("--union-default-graph")
+    command += ["--bind", f"127.0.0.1:{port}"]
+    base = f"http://127.0.0.1:{port}"
+    with service(command, f"{base}/query?query=ASK%7B%7D"):
+        yield base
+
+
+@contextmanager
+def linzi_server(args: Sequence[str] = (), *, timeout: float = 600.0) -> Iterator[str]:
+    """``linzi-kg serve`` with ``args`` on a free loopback port; yields its base URL."""
+    port = free_port()
+    command = [sys.executable, "-m", "kg", "serve", "--port", str(port), *args]
+    base = f"http://127.0.0.1:{port}"
+    with service(command, f"{base}/sparql?query=ASK%7B%7D", timeout=timeout):
+        yield base
