@@ -2,13 +2,14 @@
 #   make run   - venv, install, build + validate, export build/linzi.ttl,
 #                draw build/linzi-graph.html, then serve the explorer
 #   make test  - venv, install with test extras, lint, type-check, pytest
-# (make build does the first part of make run without serving.)
+# (make build does the first part of make run without serving;
+#  make bench runs the benchmark and writes docs/benchmarks/.)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 OUT ?= build
 
-.PHONY: run build test lint venv clean
+.PHONY: run build test lint venv clean bench
 PORT ?= 8000
 
 $(BIN)/python:
@@ -36,6 +37,10 @@ test: venv
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	$(MAKE) lint
 	$(BIN)/python -m pytest -q
+
+bench: venv
+	$(BIN)/python -m pip install --quiet '.[bench]'
+	$(BIN)/linzi-kg bench --out docs/benchmarks
 
 clean:
 	rm -rf $(OUT) dist *.egg-info

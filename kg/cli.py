@@ -691,3 +691,103 @@ def synth(reports: int, seed: int, output: Path) -> None:
 
     count = write_synthetic(output, reports, seed=seed)
     click.echo(f"wrote {output} ({reports} reports, {count} triples)")
+
+
+def _counts(text: str) -> tuple[int, ...]:
+    try:
+        values = tuple(int(part) for part in text.split(",") if part.strip())
+    except ValueError:
+        raise click.BadParameter(f"{text!r}: give whole numbers separated by commas, e.g. 1,10,100") from None
+    if not values:
+        raise click.BadParameter("give at least one number")
+    return values
+
+
+@main.command()
+@click.option(
+    "--sizes",
+    default="1,10,100,1000",
+    show_default=True,
+    metavar="N,...",
+    help="Report counts to measure (report 0 is Linzi; each adds about 4,600 triples).",
+)
+@click.option("--repeats", type=click.IntRange(1, 1000), default=5, show_default=True, help="Runs per query (median).")
+@click.option(
+    "--cap",
+    type=click.FloatRange(0.1, 3600),
+    default=10.0,
+    show_default=True,
+    help="Seconds a query may take before it is reported as '> cap' instead.",
+)
+@click.option(
+    "--load-cap",
+    type=click.FloatRange(1, 36000),
+    default=120.0,
+    show_default=True,
+    help="Seconds rdflib may take to load a size; larger sizes are skipped when the projection passes it.",
+)
+@click.option("--no-rdflib", is_flag=True, help="Skip rdflib's engine.")
+@click.option("--no-endpoint", is_flag=True, help="Skip the Oxigraph server and the serve throughput runs.")
+@click.option(
+    "--clients", default="1,8", show_default=True, metavar="N,...", help="Concurrent clients for the throughput runs."
+)
+@click.option(
+    "--seconds", type=click.FloatRange(0.5, 3600), default=10.0, show_default=True, help="Length of a throughput run."
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the synthetic reports.")
+@click.option(
+    "--work",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build/bench-work"),
+    show_default=True,
+    help="Scratch directory for the synthetic files and stores (several GB at 1000 reports).",
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("build/bench"),
+    show_default=True,
+    help="Where results.json, results.md and latency.png are written.",
+)
+def bench(
+    sizes: str,
+    repeats: int,
+    cap: float,
+    load_cap: float,
+    no_rdflib: bool,
+    no_endpoint: bool,
+    clients: str,
+    seconds: float,
+    seed: int,
+    work: Path,
+    out: Path,
+) -> None:
+    """Measure build, load, memory, named-query latency and endpoint throughput
+    on synthetic graphs of growing size, beside rdflib and an Oxigraph server.
+
+    \b
+    Needs the bench extra (pip install 'linzi-kg[bench]': the Oxigraph server
+    and matplotlib). The full default run takes about 15 minutes and 5 GB of
+    disk under --work. Examples:
+      linzi-kg bench                                  # the published numbers
+      linzi-kg bench --sizes 1,10 --repeats 3 --seconds 2 --out /tmp/b
+    """
+    from kg.bench.report import write_results
+    from kg.bench.run import BenchConfig, run_benchmark
+
+    config = BenchConfig(
+        sizes=_counts(sizes),
+        repeats=repeats,
+        cap=cap,
+        load_cap=load_cap,
+        rdflib=not no_rdflib,
+        endpoint=not no_endpoint,
+        clients=_counts(clients),
+        seconds=seconds,
+        seed=seed,
+        work=work,
+    )
+    results = run_benchmark(config, log=lambda line: click.echo(line, err=True))
+    results["command"] = "linzi-kg bench " + " ".join(sys.argv[2:]) if sys.argv[1:2] == ["bench"] else "linzi-kg bench"
+    for path in write_results(results, out):
+        click.echo(f"wrote {path}")

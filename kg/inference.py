@@ -95,24 +95,22 @@ class Rules:
                 for inv in self.inverses.get(q, ()):
                     yield True, inv, None
 
-    def updates(self, asserted: str, inferred: str) -> list[str]:
-        """SPARQL updates that write into graph ``inferred`` what the triples of
-        graph ``asserted`` entail (and are not asserted): the same rules as
-        :meth:`expand`, run inside a store, for graphs too large for rdflib."""
+    def updates(self) -> list[str]:
+        """SPARQL updates that add to a store's default graph what its triples
+        entail: the same rules as :meth:`expand`, run inside the store, for
+        graphs too large for rdflib. Run them before the ontology is loaded,
+        so that only the data's triples are premises (as for :func:`entailments`)."""
 
         def pairs(table: dict[str, tuple[str, ...]]) -> str:
             return " ".join(f"(<{a}> <{b}>)" for a, bs in sorted(table.items()) for b in bs) or "(UNDEF UNDEF)"
 
-        # The IRIs come from our own ontology and graph names, never from a user.
-        a, i = f"GRAPH <{asserted}>", f"GRAPH <{inferred}>"
+        # The IRIs come from our own ontology, never from a user.
         classes, props, inverses = pairs(self.classes), pairs(self.properties), pairs(self.inverses)
         return [
-            f"INSERT {{ {i} {{ ?s a ?c2 }} }} WHERE {{ VALUES (?c ?c2) {{ {classes} }} {a} {{ ?s a ?c }} }}",  # noqa: S608
-            f"INSERT {{ {i} {{ ?s ?q ?o }} }} WHERE {{ VALUES (?p ?q) {{ {props} }} {a} {{ ?s ?p ?o }} }}",  # noqa: S608
-            # Inverses of the asserted property and of its super-properties.
-            f"INSERT {{ {i} {{ ?o ?inv ?s }} }} WHERE {{ VALUES (?q ?inv) {{ {inverses} }} "  # noqa: S608
-            f"{{ {a} {{ ?s ?q ?o }} }} UNION {{ {i} {{ ?s ?q ?o }} }} FILTER(isIRI(?o)) }}",
-            f"DELETE {{ {i} {{ ?s ?p ?o }} }} WHERE {{ {i} {{ ?s ?p ?o }} {a} {{ ?s ?p ?o }} }}",
+            f"INSERT {{ ?s a ?c2 }} WHERE {{ VALUES (?c ?c2) {{ {classes} }} ?s a ?c }}",  # noqa: S608
+            f"INSERT {{ ?s ?q ?o }} WHERE {{ VALUES (?p ?q) {{ {props} }} ?s ?p ?o }}",  # noqa: S608
+            # After the line above, so that super-properties' inverses are included.
+            f"INSERT {{ ?o ?inv ?s }} WHERE {{ VALUES (?q ?inv) {{ {inverses} }} ?s ?q ?o FILTER(isIRI(?o)) }}",  # noqa: S608
         ]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from rdflib import Graph
@@ -26,7 +27,7 @@ class RDFFileError(UsageError):
     exit_code = 1
 
 
-def parse_file(path: str | Path) -> Graph:
+def parse_file(path: str | os.PathLike[str]) -> Graph:
     """Parse an RDF file chosen by extension; raise :class:`RDFFileError` on bad input."""
     file = Path(path)
     fmt = _BY_SUFFIX.get(file.suffix.lower())

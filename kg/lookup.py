@@ -60,7 +60,7 @@ def _candidates(graph: Names) -> dict[URIRef, set[str]]:
     if isinstance(graph, KnowledgeGraph):
         import pyoxigraph as ox
 
-        rows = graph.oxigraph().query(_NAMES_QUERY, use_default_graph_as_union=True)
+        rows = graph.oxigraph().query(_NAMES_QUERY)
         assert isinstance(rows, ox.QuerySolutions)
         for row in rows:
             node, name = row[0], row[1]

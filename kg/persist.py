@@ -35,7 +35,7 @@ import pyoxigraph as ox
 
 from kg import __version__
 from kg.errors import StoreError
-from kg.store import KnowledgeGraph, Part, attach_source
+from kg.store import KnowledgeGraph, attach_source, load_graph
 
 MANIFEST = "manifest.json"
 _STORE = "oxigraph"
@@ -169,19 +169,21 @@ def _build(location: Path, inputs: dict[str, Any], data_dir: Any, extra: list[Pa
     from kg.inference import Rules
     from kg.pipeline import build
     from kg.schema import load_ontology
-    from kg.store import fill_parts
+    from kg.store import fill
 
     result = build(data_dir=Path(data_dir) if data_dir else None, check_source=False, validate=False)
     ontology = load_ontology()
     store = ox.Store(str(location))
     try:
-        fill_parts(store, {Part.ASSERTED: result.graph, Part.ONTOLOGY: ontology})
+        fill(store, result.graph)
         for path in extra:
             _load_extra(store, path)
-        # Entailments inside the store: a large file never passes through Python.
-        for update in Rules.from_ontology(ontology).updates(Part.ASSERTED.iri, Part.INFERRED.iri):
+        # Entailments inside the store, before the ontology is added: a
+        # large file never passes through Python.
+        for update in Rules.from_ontology(ontology).updates():
             store.update(update)
-        store.flush()
+        fill(store, ontology)
+        store.optimize()
         count = len(store)
     finally:
         # Close the database (its last reference) before the directory is
@@ -196,7 +198,7 @@ def _load_extra(store: ox.Store, path: Path) -> None:
 
     fmt = FORMATS[path.suffix.lower()]
     try:
-        store.bulk_load(path=str(path), format=fmt, to_graph=Part.ASSERTED.node)
+        store.bulk_load(path=str(path), format=fmt)
     except OSError as exc:
         raise RDFFileError(f"{path}: {exc.strerror or exc}") from None
     except SyntaxError as exc:
@@ -220,4 +222,8 @@ def open_graph(
             f"cannot open the store at {prepared.location}: {exc}; delete {prepared.path} to rebuild it"
         ) from None
     text = attach_source(source, prepared.manifest["source_sha256"])
-    return KnowledgeGraph(store=store, location=prepared.location, source=text)
+
+    def views() -> KnowledgeGraph:
+        return load_graph(data_dir=data_dir, source=source, extra=extra)
+
+    return KnowledgeGraph(store=store, location=prepared.location, source=text, views=views)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import ctypes
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -25,6 +26,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
+
+from kg.guard import place_values
 
 # A term as it crosses the process boundary: (kind, value, datatype, language).
 Cell = tuple[str, str, str | None, str | None] | None
@@ -69,31 +72,34 @@ def _cell(term: Any) -> Cell:
     return ("literal", str(term), None, None)  # an RDF-star triple term, shown as text
 
 
-def _term(cell: Cell) -> Any:
-    import pyoxigraph as ox
-
-    assert cell is not None
-    kind, value, datatype, language = cell
-    if kind == "uri":
-        return ox.NamedNode(value)
-    if kind == "bnode":
-        return ox.BlankNode(value)
-    if language:
-        return ox.Literal(value, language=language)
-    return ox.Literal(value, datatype=ox.NamedNode(datatype)) if datatype else ox.Literal(value)
+_NOT_IN_IRI = set('<>"{}|^`\\')
+_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_LANGUAGE = re.compile(r"[A-Za-z]+(-[A-Za-z0-9]+)*")
 
 
 def _values(bindings: dict[str, Cell]) -> str:
+    if not bindings:
+        return ""
+
+    def iri(value: str) -> str:
+        if not value or any(ch in _NOT_IN_IRI or ord(ch) <= 0x20 for ch in value):
+            raise ValueError(f"not an IRI: {value!r}")
+        return f"<{value}>"
+
     def n3(cell: Cell) -> str:
         assert cell is not None
         kind, value, datatype, language = cell
         if kind == "uri":
-            return f"<{value}>"
+            return iri(value)
         escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
         if language:
+            if not _LANGUAGE.fullmatch(language):
+                raise ValueError(f"not a language tag: {language!r}")
             return f'"{escaped}"@{language}'
-        return f'"{escaped}"^^<{datatype}>' if datatype else f'"{escaped}"'
+        return f'"{escaped}"^^{iri(datatype)}' if datatype else f'"{escaped}"'
 
+    if not all(_VARIABLE.fullmatch(k) for k in bindings):
+        raise ValueError(f"not variable names: {sorted(bindings)!r}")
     names = " ".join(f"?{k}" for k in bindings)
     return f"\nVALUES ({names}) {{ ({' '.join(n3(v) for v in bindings.values())}) }}\n"
 
@@ -128,16 +134,8 @@ def _worker(inbox: Connection, conn: Connection, path: str, fmt: str, isolate: b
             return
         query, prefixes, row_limit, bindings = message
         try:
-            subs = {ox.Variable(k): _term(v) for k, v in bindings.items()}
-            try:
-                result = store.query(
-                    query, prefixes=prefixes, substitutions=subs or None, use_default_graph_as_union=True
-                )
-            except RuntimeError as exc:
-                # pyoxigraph binds only projected variables; else a trailing VALUES.
-                if "SELECT projection" not in str(exc):
-                    raise
-                result = store.query(query + _values(bindings), prefixes=prefixes, use_default_graph_as_union=True)
+            # A VALUES clause, as kg.sparql binds parameters (see why there).
+            result = store.query(place_values(query, _values(bindings)), prefixes=prefixes)
             if isinstance(result, ox.QueryBoolean):
                 conn.send(("ask", bool(result)))
             elif isinstance(result, ox.QuerySolutions):

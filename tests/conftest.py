@@ -61,53 +61,14 @@ def stored(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped
     return load_graph(store=tmp_path_factory.mktemp("store"))
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def oxigraph_server():  # type: ignore[no-untyped-def]
     """A real Oxigraph server (PyPI `oxigraph`), in memory on a free loopback
     port, stopped after the session. Yields its base URL."""
-    import subprocess
-    import sys
-    import time
-    import urllib.request
+    from kg.bench.servers import oxigraph_server as start
 
-    binary = Path(sys.executable).parent / "oxigraph"
-    if not binary.exists():
-        found = shutil.which("oxigraph")
-        assert found, "the oxigraph server (pip install oxigraph) is needed for remote-store tests"
-        binary = Path(found)
-    port = free_port()
-    proc = subprocess.Popen(
-        [str(binary), "serve", "--bind", f"127.0.0.1:{port}"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=1):
-                break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError(
-                    f"oxigraph serve did not start: {proc.stderr.read() if proc.stderr else ''}"
-                ) from None
-            time.sleep(0.1)
-    try:
+    with start() as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
 
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"

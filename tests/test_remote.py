@@ -15,8 +15,8 @@ from typing import ClassVar
 
 import pytest
 from click.testing import CliRunner
-from conftest import free_port
 
+from kg.bench.servers import free_port
 from kg.cli import main
 from kg.errors import EndpointError
 from kg.queries import bindings_for, list_queries

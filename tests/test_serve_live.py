@@ -8,7 +8,6 @@ import asyncio
 import contextlib
 import http.server
 import subprocess
-import sys
 import threading
 import time
 import urllib.request
@@ -16,7 +15,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ARTIFACTS, PageWatch, free_port
+from conftest import ARTIFACTS, PageWatch
+
+from kg.bench.servers import linzi_server
 
 pytestmark = pytest.mark.server
 
@@ -42,33 +43,8 @@ def run_async(coro):  # type: ignore[no-untyped-def]
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "kg", "serve", "--port", str(port), "--timeout", "2", "--workers", "2"],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/sparql?query=ASK%7B%7D", timeout=2):
-                break
-        except OSError:
-            if proc.poll() is not None or time.monotonic() > deadline:
-                proc.kill()
-                raise RuntimeError(
-                    f"linzi-kg serve did not start: {proc.stderr.read() if proc.stderr else b''}"
-                ) from None
-            time.sleep(0.2)
-    try:
-        yield base, proc
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    with linzi_server(["--timeout", "2", "--workers", "2"], timeout=60) as running:
+        yield running
 
 
 def test_sparqlwrapper_unchanged(server: tuple[str, subprocess.Popen[bytes]]) -> None:

@@ -68,12 +68,11 @@ def service(command: Sequence[str], ready_url: str, *, timeout: float = 60.0) ->
 
 
 @contextmanager
-def oxigraph_server(location: Path | None = None, *, union: bool = False) -> Iterator[str]:
+def oxigraph_server(location: Path | None = None) -> Iterator[str]:
     """A real Oxigraph server on a free loopback port; yields its base URL.
 
     In memory and writable without ``location``; read-only over the on-disk
-    store at ``location`` otherwise (``union``: the default graph is the
-    union of the named graphs, as linzi-kg queries its own store).
+    store at ``location`` otherwise.
     """
     port = free_port()
     command = [str(oxigraph_binary())]
@@ -81,8 +80,6 @@ def oxigraph_server(location: Path | None = None, *, union: bool = False) -> Ite
         command += ["serve"]
     else:
         command += ["serve-read-only", "--location", str(location)]
-    if union:
-        command.append("--union-default-graph")
     command += ["--bind", f"127.0.0.1:{port}"]
     base = f"http://127.0.0.1:{port}"
     with service(command, f"{base}/query?query=ASK%7B%7D"):
@@ -90,10 +87,10 @@ def oxigraph_server(location: Path | None = None, *, union: bool = False) -> Ite
 
 
 @contextmanager
-def linzi_server(args: Sequence[str] = (), *, timeout: float = 600.0) -> Iterator[str]:
-    """``linzi-kg serve`` with ``args`` on a free loopback port; yields its base URL."""
+def linzi_server(args: Sequence[str] = (), *, timeout: float = 600.0) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """``linzi-kg serve`` with ``args`` on a free loopback port; yields its base URL and process."""
     port = free_port()
     command = [sys.executable, "-m", "kg", "serve", "--port", str(port), *args]
     base = f"http://127.0.0.1:{port}"
-    with service(command, f"{base}/sparql?query=ASK%7B%7D", timeout=timeout):
-        yield base
+    with service(command, f"{base}/sparql?query=ASK%7B%7D", timeout=timeout) as proc:
+        yield base, proc

@@ -1,0 +1,224 @@
+"""The benchmark: for each size, synthetic reports are generated, built into
+an on-disk store and measured (build, load, memory, every named query on
+pyoxigraph, on rdflib and through a real Oxigraph server's endpoint, and
+the throughput of ``linzi-kg serve`` beside that server's).
+
+Each measurement that needs its own memory figure runs in a fresh process
+(:mod:`kg.bench.probe`); servers are real child processes on loopback
+ports (:mod:`kg.bench.servers`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from kg.errors import KGError, UsageError
+
+
+class BenchError(KGError):
+    """A benchmark step failed (a probe crashed or a server did not start)."""
+
+
+@dataclass(frozen=True)
+class BenchConfig:
+    """What to measure; the defaults are those of the published results."""
+
+    sizes: tuple[int, ...] = (1, 10, 100, 1000)
+    repeats: int = 5
+    cap: float = 10.0
+    load_cap: float = 120.0
+    rdflib: bool = True
+    endpoint: bool = True
+    clients: tuple[int, ...] = (1, 8)
+    seconds: float = 10.0
+    throughput_query: str = "targets-2023"
+    cli_query: str = "targets-2023"
+    cli_runs: int = 10
+    seed: int = 0
+    work: Path = field(default_factory=lambda: Path("build/bench-work"))
+
+    def __post_init__(self) -> None:
+        if not self.sizes or any(n < 1 for n in self.sizes):
+            raise UsageError("--sizes: give report counts of at least 1, e.g. 1,10,100,1000")
+        if self.repeats < 1:
+            raise UsageError("--repeats must be at least 1")
+        if any(c < 1 for c in self.clients):
+            raise UsageError("--clients: give client counts of at least 1, e.g. 1,8")
+        if self.cap <= 0 or self.load_cap <= 0 or self.seconds <= 0:
+            raise UsageError("--cap, --load-cap and --seconds must be positive")
+
+
+Log = Callable[[str], None]
+
+
+def _probe(args: list[str], log: Log) -> dict[str, Any]:
+    command = [sys.executable, "-m", "kg.bench.probe", *args]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+    if done.returncode != 0:
+        raise BenchError(f"probe {' '.join(args[:3])} failed: {done.stderr.strip()[-800:]}")
+    result: dict[str, Any] = json.loads(done.stdout)
+    return result
+
+
+def machine() -> dict[str, Any]:
+    """The machine and software the numbers come from."""
+    import pyoxigraph
+    import rdflib
+
+    from kg import __version__
+    from kg.bench.servers import oxigraph_binary
+
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem_kb = next(
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
+    except (OSError, StopIteration, ValueError):
+        mem_kb = 0
+    try:
+        server = subprocess.run(  # noqa: S603
+            [str(oxigraph_binary()), "--version"], capture_output=True, text=True, check=False
+        ).stdout.strip()
+    except KGError:
+        server = "not installed"
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": round(mem_kb / 1024 / 1024, 1),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "linzi-kg": __version__,
+        "pyoxigraph": pyoxigraph.__version__,
+        "rdflib": rdflib.__version__,
+        "oxigraph server": server,
+    }
+
+
+def _median_ms(func: Callable[[], object], repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        func()
+        times.append(time.perf_counter() - started)
+    return round(statistics.median(times) * 1000, 3)
+
+
+def _cli_seconds(store: Path, name: str, runs: int) -> float:
+    script = Path(sys.executable).parent / "linzi-kg"
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "kg"]
+    command += ["query", name, "--store", str(store)]
+    subprocess.run(command, capture_output=True, check=True)  # noqa: S603 - builds the store once
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        subprocess.run(command, capture_output=True, check=True)  # noqa: S603
+        times.append(time.perf_counter() - started)
+    return round(statistics.median(times), 3)
+
+
+def _endpoint(location: Path, kg: Any, config: BenchConfig, do_traffic: bool, serve_args: list[str]) -> dict[str, Any]:
+    from kg.bench.servers import linzi_server, oxigraph_server
+    from kg.bench.traffic import measure
+    from kg.queries import bindings_for, get_query, list_queries
+    from kg.sparql import remote_text, run_remote
+
+    out: dict[str, Any] = {"queries": {}}
+    with oxigraph_server(location) as base:
+        for query in list_queries():
+            bindings = bindings_for(query, {}, kg)
+            ms = _median_ms(
+                lambda: run_remote(f"{base}/query", query.text, bindings, timeout=config.cap),  # noqa: B023
+                config.repeats,
+            )
+            out["queries"][query.name] = {"median_ms": ms}
+        if not do_traffic:
+            return out
+        named = get_query(config.throughput_query)
+        text = remote_text(named.text, bindings_for(named, {}, kg))
+        traffic: dict[str, Any] = {"query": named.name, "seconds": config.seconds, "oxigraph": {}, "linzi": {}}
+        for clients in config.clients:
+            traffic["oxigraph"][str(clients)] = asdict(
+                measure(f"{base}/query", text, clients=clients, seconds=config.seconds)
+            )
+    with linzi_server(serve_args) as (ours, _):
+        for clients in config.clients:
+            traffic["linzi"][str(clients)] = asdict(
+                measure(f"{ours}/sparql", text, clients=clients, seconds=config.seconds)
+            )
+    out["throughput"] = traffic
+    return out
+
+
+def run_benchmark(config: BenchConfig, *, log: Log = print) -> dict[str, Any]:
+    """Measure every size in ``config``; returns the results as one JSON-able dict."""
+    from kg.persist import prepare_store
+    from kg.store import load_graph
+    from kg.synth import write_synthetic
+
+    work = config.work.resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    results: dict[str, Any] = {
+        "started": datetime.now(UTC).isoformat(timespec="seconds"),
+        "machine": machine(),
+        "config": {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(config).items()},
+        "sizes": [],
+    }
+    linzi_store = work / "store-linzi"
+    shutil.rmtree(linzi_store, ignore_errors=True)
+    log(f"linzi-kg query {config.cli_query} --store: {config.cli_runs} runs")
+    results["cli_query_s"] = _cli_seconds(linzi_store, config.cli_query, config.cli_runs)
+    previous_rdflib: tuple[int, float] | None = None
+    for n in sorted(set(config.sizes)):
+        row: dict[str, Any] = {"reports": n}
+        synth = work / f"synth-{n}.nt"
+        log(f"[{n} reports] generating")
+        started = time.perf_counter()
+        row["triples"] = write_synthetic(synth, n, seed=config.seed)
+        row["generate_s"] = round(time.perf_counter() - started, 3)
+        store = work / f"store-{n}"
+        shutil.rmtree(store, ignore_errors=True)
+        log(f"[{n} reports] building the store ({row['triples']:,} triples)")
+        row["build"] = _probe(["build", str(store), "--data", str(synth)], log)
+        log(f"[{n} reports] named queries on pyoxigraph")
+        common = ["--data", str(synth), "--repeats", str(config.repeats), "--cap", str(config.cap)]
+        row["oxigraph"] = _probe(["queries", "--engine", "oxigraph", "--store", str(store), *common], log)
+        if not config.rdflib:
+            row["rdflib"] = {"skipped": "not asked for (--no-rdflib)"}
+        elif previous_rdflib and previous_rdflib[1] * n / previous_rdflib[0] > config.load_cap:
+            projected = previous_rdflib[1] * n / previous_rdflib[0]
+            row["rdflib"] = {"skipped": f"load would take about {projected:.0f} s, past the {config.load_cap:g} s cap"}
+        else:
+            log(f"[{n} reports] named queries on rdflib")
+            row["rdflib"] = _probe(["queries", "--engine", "rdflib", *common, "--load-cap", str(config.load_cap)], log)
+            if "load_s" in row["rdflib"]:
+                previous_rdflib = (n, row["rdflib"]["load_s"])
+            else:
+                previous_rdflib = (n, config.load_cap * 2)
+        if config.endpoint:
+            log(f"[{n} reports] Oxigraph server endpoint and serve throughput")
+            prepared = prepare_store(store, extra=[synth])
+            kg = load_graph(store=store, extra=[synth])
+            serve_args = ["--store", str(store), "--data", str(synth)]
+            row["endpoint"] = _endpoint(prepared.location, kg, config, bool(config.clients), serve_args)
+            del kg
+        results["sizes"].append(row)
+    results["finished"] = datetime.now(UTC).isoformat(timespec="seconds")
+    return results
