@@ -440,7 +440,8 @@ def push(
     from kg.remote import push as do_push
 
     graph = _load(data_dir, source, extra, store)
-    payload = graph.asserted if asserted_only else graph.full_graph()
+    # The whole graph straight from the store (no rdflib copy, however large).
+    payload = graph.asserted if asserted_only else graph.oxigraph()
     credentials = credentials_from(user, password, AuthScheme(auth))
     report = do_push(payload, endpoint, graph_iri=graph_iri, credentials=credentials, timeout=timeout)
     target = f"graph <{graph_iri}>" if graph_iri else "the default graph"

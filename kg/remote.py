@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import os
 import socket
+import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import IO
 
+import pyoxigraph as ox
 from rdflib import Graph
 
 from kg.errors import EndpointError, UsageError
@@ -81,7 +85,7 @@ class PushReport:
 
 
 def push(
-    graph: Graph,
+    graph: Graph | ox.Store,
     endpoint: str,
     *,
     graph_iri: str | None = None,
@@ -92,6 +96,8 @@ def push(
 
     ``endpoint`` is the store's Graph Store Protocol URL, such as
     ``http://127.0.0.1:7878/store`` for Oxigraph or ``.../ds/data`` for Fuseki.
+    A pyoxigraph store (the default graph) is streamed from a temporary
+    N-Triples file, so millions of triples never sit in memory as one body.
     """
     check_url(endpoint, "--endpoint")
     if graph_iri is not None:
@@ -100,13 +106,38 @@ def push(
             raise UsageError(f"--graph {graph_iri!r}: expected an absolute IRI")
     query = urllib.parse.urlencode({"graph": graph_iri}) if graph_iri else "default"
     url = endpoint + ("&" if "?" in endpoint else "?") + query
-    body = graph.serialize(format="nt", encoding="utf-8")
-    headers = {"Content-Type": "application/n-triples"}
-    request = urllib.request.Request(url, data=body, method="PUT", headers=headers)  # noqa: S310 - http(s) only
+    with tempfile.TemporaryFile() as body:
+        if isinstance(graph, ox.Store):
+            graph.dump(body, ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+            triples = len(graph)
+        else:
+            graph.serialize(destination=body, format="nt", encoding="utf-8")
+            triples = len(graph)
+        headers = {"Content-Type": "application/n-triples", "Content-Length": str(body.tell())}
+        data = _Rewinding(body)
+        request = urllib.request.Request(url, data=data, method="PUT", headers=headers)  # noqa: S310 - http(s) only
+        status = _send(request, endpoint, credentials, timeout)
+    return PushReport(url, triples, status)
+
+
+class _Rewinding:
+    """A body that starts again from its first byte each time it is sent: an
+    auth challenge makes urllib send the request a second time."""
+
+    def __init__(self, file: IO[bytes]) -> None:
+        self.file = file
+
+    def __iter__(self) -> Iterator[bytes]:
+        self.file.seek(0)
+        while chunk := self.file.read(1 << 16):
+            yield chunk
+
+
+def _send(request: urllib.request.Request, endpoint: str, credentials: Credentials | None, timeout: float) -> int:
     try:
         # The scheme was checked to be http(s) above.
         with opener(endpoint, credentials).open(request, timeout=timeout) as response:
-            status = response.status
+            status = int(response.status)
     except urllib.error.HTTPError as exc:
         detail = exc.read(300).decode("utf-8", "replace").strip().splitlines()
         first = f": {detail[0]}" if detail else ""
@@ -122,4 +153,4 @@ def push(
     except UnicodeEncodeError:
         # urllib's Digest handler hashes credentials as ASCII.
         raise UsageError("Digest authentication supports ASCII user names and passwords only") from None
-    return PushReport(url, len(graph), status)
+    return status

@@ -277,6 +277,29 @@ class QueryPool:
             self._all.remove(worker)
         self.killed += 1
 
+    @staticmethod
+    async def _readable(worker: _Worker, timeout: float) -> None:
+        """Wait for the worker's answer on the event loop itself (no thread
+        hop per query); raise QueryTimeout after ``timeout`` seconds."""
+        loop = asyncio.get_running_loop()
+        ready: asyncio.Future[None] = loop.create_future()
+        fd = worker.conn.fileno()
+
+        def wake() -> None:
+            if not ready.done():
+                ready.set_result(None)
+
+        loop.add_reader(fd, wake)
+        try:
+            await asyncio.wait_for(ready, timeout)
+        except TimeoutError:
+            raise QueryTimeout from None
+        finally:
+            loop.remove_reader(fd)
+            # uvloop leaves the descriptor non-blocking; recv() must wait for
+            # the whole message, not fail with EAGAIN halfway through it.
+            os.set_blocking(fd, True)
+
     async def run(self, query: str, bindings: dict[str, Cell] | None = None) -> Outcome:
         """Run ``query`` with ``bindings`` (variable -> cell) bound before
         evaluation; raises QueryTimeout, PoolBusy, WorkerSyntaxError or
@@ -291,10 +314,7 @@ class QueryPool:
         clean = False
         try:
             worker.send((query, self.prefixes, self.row_limit, bindings or {}))
-            left = max(0.0, deadline - loop.time())
-            ready = await loop.run_in_executor(self._threads, worker.conn.poll, left)
-            if not ready:
-                raise QueryTimeout
+            await self._readable(worker, max(0.0, deadline - loop.time()))
             message = worker.conn.recv()
             clean = True
         except (EOFError, OSError) as exc:

@@ -28,7 +28,7 @@ from starlette.staticfiles import StaticFiles
 from kg.errors import KGError, QueryError, QuerySyntaxError
 from kg.guard import Refused, check_query
 from kg.namespaces import PREFIXES
-from kg.results import from_cell, to_csv, to_json, to_tsv, to_xml
+from kg.results import from_cell, json_results, to_csv, to_json, to_tsv, to_xml
 from kg.sandbox import (
     Outcome,
     PoolBusy,
@@ -121,6 +121,11 @@ def negotiate(request: Request, kind: str, *, allow_html: bool = False) -> str:
     raise NotAcceptable("none of the accepted media types is offered: " + ", ".join([*table.values(), "text/html"]))
 
 
+#: Answers up to this many rows are written on the event loop (well under a
+#: millisecond); larger ones in a thread, so that other requests go on.
+_INLINE_ROWS = 1000
+
+
 def to_result(outcome: Outcome) -> QueryResult:
     if outcome.kind == "ask":
         return QueryResult("ask", boolean=outcome.boolean)
@@ -199,6 +204,12 @@ class Site:
 
     async def query(self, text: str, bindings: dict[str, Any] | None = None) -> tuple[QueryResult, bool]:
         """Check, run and convert a query; returns the result and whether it was truncated."""
+        outcome = await self.run(text, bindings)
+        # Converting a large result is CPU work: keep it off the event loop.
+        return await run_in_threadpool(to_result, outcome), outcome.truncated
+
+    async def run(self, text: str, bindings: dict[str, Any] | None = None) -> Outcome:
+        """Check and run a query; the answer in the workers' cell form."""
         if len(text.encode("utf-8")) > self.settings.max_request_bytes:
             raise TooLarge(f"the query is longer than {self.settings.max_request_bytes} bytes")
         check_query(text)
@@ -213,8 +224,7 @@ class Site:
             raise _syntax_error(str(exc)) from None
         except WorkerQueryError as exc:
             raise QueryError(f"the query failed: {exc}") from None
-        # Converting a large result is CPU work: keep it off the event loop.
-        return await run_in_threadpool(to_result, outcome), outcome.truncated
+        return outcome
 
 
 def _syntax_error(text: str) -> QuerySyntaxError:
@@ -274,9 +284,17 @@ async def sparql(request: Request) -> Response:
         if "text/html" in request.headers.get("accept", ""):
             return RedirectResponse("/query", status_code=303)
         raise Refused("missing 'query' parameter (SPARQL 1.1 Protocol: GET ?query=... or POST)")
-    result, truncated = await site.query(text)
-    fmt = negotiate(request, "graph" if result.kind == "graph" else "select", allow_html=False)
-    body, media_type = await run_in_threadpool(render_result, result, fmt)
+    outcome = await site.run(text)
+    fmt = negotiate(request, "graph" if outcome.kind == "graph" else "select", allow_html=False)
+    if fmt == "json" and outcome.kind != "graph" and len(outcome.rows or ()) <= _INLINE_ROWS:
+        # The common answer, written straight from the workers' cells.
+        boolean = bool(outcome.boolean) if outcome.kind == "ask" else None
+        body = json_results(outcome.variables, outcome.rows, boolean=boolean, indent=None).encode("utf-8")
+        media_type = RESULT_TYPES["json"] + "; charset=utf-8"
+    else:
+        result = await run_in_threadpool(to_result, outcome)
+        body, media_type = await run_in_threadpool(render_result, result, fmt)
+    truncated = outcome.truncated
     headers = {"X-Linzi-Truncated": "true" if truncated else "false", "X-Linzi-Row-Limit": str(site.settings.row_limit)}
     return Response(body, media_type=media_type, headers=headers)
 

@@ -181,3 +181,26 @@ def test_serve_from_a_store(stored: KnowledgeGraph) -> None:
         assert answer.status_code == 200
         assert int(answer.json()["results"]["bindings"][0]["n"]["value"]) >= 9
         assert client.get("/id/enterprise/juheshun", headers={"accept": "text/html"}).status_code == 200
+
+
+@pytest.mark.server
+def test_scaling_out_to_an_oxigraph_server(tmp_path: Path) -> None:
+    # README "Scaling out": push a store with several reports into a real
+    # Oxigraph server, then ask the named queries there.
+    from kg.bench.servers import oxigraph_server
+    from kg.synth import write_synthetic
+
+    synth = tmp_path / "three.nt"
+    write_synthetic(synth, 3)
+    local = ["--store", str(tmp_path / "s"), "--data", str(synth)]
+    runner = CliRunner()
+    with oxigraph_server() as base:
+        pushed = runner.invoke(main, ["push", *local, "--endpoint", f"{base}/store"])
+        assert pushed.exit_code == 0, pushed.output
+        assert "pushed" in pushed.output
+        for name in ("targets-2023", "enterprise-projects", "chains-456", "provenance"):
+            here = runner.invoke(main, ["query", name, "-f", "csv", *local])
+            there = runner.invoke(main, ["query", name, "-f", "csv", *local, "--endpoint", f"{base}/query"])
+            assert here.exit_code == there.exit_code == 0, there.output
+            assert sorted(here.output.splitlines()) == sorted(there.output.splitlines()), name
+            assert len(here.output.splitlines()) > 2

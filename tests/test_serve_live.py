@@ -62,6 +62,21 @@ def test_sparqlwrapper_unchanged(server: tuple[str, subprocess.Popen[bytes]]) ->
     assert len(client.queryAndConvert()["results"]["bindings"]) == 10
 
 
+def test_large_answer_arrives_whole(server: tuple[str, subprocess.Popen[bytes]]) -> None:
+    # Thousands of rows cross the worker pipe in many writes; under uvloop the
+    # pipe once turned non-blocking and the read failed halfway (EAGAIN).
+    import json
+    import urllib.parse
+
+    base, _ = server
+    query = urllib.parse.urlencode({"query": "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"})
+    with urllib.request.urlopen(f"{base}/sparql?{query}", timeout=30) as answer:
+        rows = json.loads(answer.read())["results"]["bindings"]
+    assert len(rows) > 5000
+    with urllib.request.urlopen(f"{base}/sparql?{query}", timeout=30) as answer:
+        assert len(json.loads(answer.read())["results"]["bindings"]) == len(rows)
+
+
 def test_curl_unchanged(server: tuple[str, subprocess.Popen[bytes]]) -> None:
     base, _ = server
     query = "SELECT ?c WHERE { ?c a lz:Challenge }"

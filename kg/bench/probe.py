@@ -25,8 +25,9 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 
-class Capped(Exception):
-    """The time cap ran out."""
+class Capped(BaseException):
+    """The time cap ran out. (A BaseException, like KeyboardInterrupt, so that
+    the engines' own ``except Exception`` does not turn it into a query error.)"""
 
 
 def _alarm(signum: int, frame: Any) -> None:

@@ -36,6 +36,26 @@ def _worst(queries: dict[str, Any]) -> tuple[str, float]:
     return name, entry.get("median_ms", float("inf"))
 
 
+def _slowest(queries: dict[str, Any]) -> tuple[str, str, bool]:
+    """The slowest query as text, and whether it finished under a second."""
+    name, ms = _worst(queries)
+    if ms == float("inf"):
+        return name, f"over the {queries[name]['capped']:g} s cap", False
+    return name, f"{ms:,.0f} ms", ms < 1000
+
+
+def _throughput_rows(sizes: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
+    """(size, run, clients, ours qps, theirs qps, ratio) for every throughput run measured."""
+    rows = []
+    for size in sizes:
+        for run in size.get("endpoint", {}).get("throughput", []):
+            for clients, ours in run.get("linzi", {}).items():
+                theirs = run["oxigraph"][clients]
+                a, b = ours["answers"] / ours["seconds"], theirs["answers"] / theirs["seconds"]
+                rows.append((size, run, clients, a, b, a / b if b else 0.0))
+    return rows
+
+
 def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     """Each target with what was measured and whether it is met."""
     sizes = results["sizes"]
@@ -57,11 +77,21 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             "measured": f"{n}: opening the prepared store {ox['load_s']:.2f} s; "
             f"building it (first load) {build_s:.1f} s",
             "met": ox["load_s"] < 15,
-            "note": None if build_s < 15 else "the one-time build is past 15 s; see Performance in the README",
+            "note": None
+            if build_s < 15
+            else f"the one-time build is past 15 s: {build_s / large['triples'] * 1e6:.1f} s per million triples",
         }
     )
-    name, ms = _worst(ox["queries"])
-    out.append({"key": "large_queries", "measured": f"{n}: slowest {name}: {ms:,.0f} ms", "met": ms < 1000})
+    name, text, met = _slowest(ox["queries"])
+    over = sum(1 for e in ox["queries"].values() if e.get("median_ms", float("inf")) >= 1000)
+    out.append(
+        {
+            "key": "large_queries",
+            "measured": f"{n}: {over} of {len(ox['queries'])} over 1 s; slowest {name}: {text}",
+            "met": met,
+            "note": None if met else "their answers grow with the reports; see Performance in the README",
+        }
+    )
     peak = max(ox["peak_mb"], large["build"]["peak_mb"])
     out.append(
         {
@@ -70,21 +100,13 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             "met": peak < 2048,
         }
     )
-    ratios = []
-    for size in sizes:
-        traffic = size.get("endpoint", {}).get("throughput")
-        if traffic:
-            for clients, ours in traffic["linzi"].items():
-                theirs = traffic["oxigraph"][clients]
-                ours_qps = ours["answers"] / ours["seconds"]
-                theirs_qps = theirs["answers"] / theirs["seconds"]
-                ratios.append((ours_qps / theirs_qps if theirs_qps else 0.0, size["reports"], clients))
+    ratios = [(ratio, size["reports"], run["query"], c) for size, run, c, _, _, ratio in _throughput_rows(sizes)]
     if ratios:
         worst = min(ratios)
         out.append(
             {
                 "key": "serve_throughput",
-                "measured": f"lowest ratio {worst[0]:.2f} ({worst[1]} reports, {worst[2]} clients)",
+                "measured": f"lowest ratio {worst[0]:.2f} (`{worst[2]}`, {worst[1]} reports, {worst[3]} clients)",
                 "met": worst[0] >= 0.5,
             }
         )
@@ -152,24 +174,30 @@ def markdown(results: dict[str, Any]) -> str:
         "oxigraph: `run_query` on the store in-process; rdflib: the same on rdflib's engine, in memory; "
         "endpoint: `linzi-kg query --endpoint` path (SPARQLWrapper) to `oxigraph serve-read-only` on the same store.",
     ]
-    traffic_rows = [(s, s["endpoint"]["throughput"]) for s in sizes if s.get("endpoint", {}).get("throughput")]
-    if traffic_rows:
-        first = traffic_rows[0][1]
+    traffic = _throughput_rows(sizes)
+    skipped_runs = [
+        f"`{run['query']}` at {size['reports']:,} reports ({run['skipped']})"
+        for size in sizes
+        for run in size.get("endpoint", {}).get("throughput", [])
+        if "skipped" in run
+    ]
+    if traffic or skipped_runs:
+        seconds = traffic[0][1]["seconds"] if traffic else 0
         lines += [
             "",
-            f"## Endpoint throughput (answers per second, `{first['query']}`, {first['seconds']:g} s per run)",
+            f"## Endpoint throughput (answers per second, {seconds:g} s per run)",
             "",
-            "| reports | clients | linzi-kg serve | Oxigraph server | ratio | errors (ours / theirs) |",
-            "|---:|---:|---:|---:|---:|---|",
+            "| query | reports | clients | linzi-kg serve | Oxigraph server | ratio | errors (ours / theirs) |",
+            "|---|---:|---:|---:|---:|---:|---|",
         ]
-        for s, traffic in traffic_rows:
-            for clients, ours in traffic["linzi"].items():
-                theirs = traffic["oxigraph"][clients]
-                a, b = ours["answers"] / ours["seconds"], theirs["answers"] / theirs["seconds"]
-                lines.append(
-                    f"| {s['reports']:,} | {clients} | {a:,.0f} | {b:,.0f} | {a / b if b else 0:.2f} "
-                    f"| {ours['errors']} / {theirs['errors']} |"
-                )
+        for size, run, clients, a, b, ratio in traffic:
+            ours, theirs = run["linzi"][clients], run["oxigraph"][clients]
+            lines.append(
+                f"| `{run['query']}` | {size['reports']:,} | {clients} | {a:,.0f} | {b:,.0f} | {ratio:.2f} "
+                f"| {ours['errors']} / {theirs['errors']} |"
+            )
+        if skipped_runs:
+            lines += ["", "Not measured: " + "; ".join(skipped_runs) + "."]
     lines += ["", f"Command: `{results.get('command', 'linzi-kg bench')}`", ""]
     return "\n".join(lines)
 
