@@ -41,6 +41,7 @@ test: venv
 bench: venv
 	$(BIN)/python -m pip install --quiet '.[bench]'
 	$(BIN)/linzi-kg bench --out docs/benchmarks
+	$(BIN)/python -m kg.bench.report README.md docs/benchmarks/results.md
 
 clean:
 	rm -rf $(OUT) dist *.egg-info

@@ -49,3 +49,11 @@ def test_every_named_query_is_in_the_readme() -> None:
 
     for q in list_queries():
         assert f"| `{q.name}` |" in README, q.name
+
+
+def test_readme_carries_the_published_benchmark() -> None:
+    from kg.bench.report import readme_block
+
+    results = (Path(__file__).resolve().parents[1] / "docs" / "benchmarks" / "results.md").read_text(encoding="utf-8")
+    assert readme_block(results) in README
+    assert (Path(__file__).resolve().parents[1] / "docs" / "benchmarks" / "latency.png").exists()

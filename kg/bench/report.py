@@ -248,3 +248,31 @@ def write_results(results: dict[str, Any], out: Path) -> list[Path]:
     write_atomic(files[1], markdown(results).encode("utf-8"))
     plot(results, files[2])
     return files
+
+
+BEGIN = "<!-- benchmark results: copied from docs/benchmarks/results.md by `make bench` -->"
+END = "<!-- end of benchmark results -->"
+
+
+def readme_block(results_md: str) -> str:
+    """The results as they appear in the README: without the title, headings
+    two levels down."""
+    lines = results_md.strip().splitlines()[1:]
+    body = "\n".join(("##" + line) if line.startswith("## ") else line for line in lines).strip()
+    return f"{BEGIN}\n\n{body}\n\n{END}"
+
+
+def update_readme(readme: Path, results_md: Path) -> None:
+    """Replace the README's results block with ``results_md`` (atomically)."""
+    text = readme.read_text(encoding="utf-8")
+    start, end = text.find(BEGIN), text.find(END)
+    if start < 0 or end < start:
+        raise UsageError(f"{readme}: no benchmark results block ({BEGIN} ... {END})")
+    block = readme_block(results_md.read_text(encoding="utf-8"))
+    write_atomic(readme, (text[:start] + block + text[end + len(END) :]).encode("utf-8"))
+
+
+if __name__ == "__main__":
+    import sys
+
+    update_readme(Path(sys.argv[1]), Path(sys.argv[2]))
