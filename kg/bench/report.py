@@ -215,8 +215,11 @@ def plot(results: dict[str, Any], path: Path) -> None:
     panels = [("oxigraph", "pyoxigraph, in-process"), ("rdflib", "rdflib, in-process"), ("endpoint", "Oxigraph server")]
     fig, axes = plt.subplots(1, 3, figsize=(15, 5), sharey=True)
     names = list(sizes[0]["oxigraph"]["queries"])
+    # Eleven queries: tab20's pairs of shades, and markers, keep every line apart.
+    colours = [plt.get_cmap("tab20")(i) for i in range(0, 20, 2)] + [plt.get_cmap("tab20")(i) for i in range(1, 20, 2)]
+    markers = "osD^v<>ph*X"
     for ax, (key, title) in zip(axes, panels, strict=True):
-        for name in names:
+        for index, name in enumerate(names):
             xs, ys = [], []
             for s in sizes:
                 entry = s.get(key, {}).get("queries", {}).get(name)
@@ -224,7 +227,8 @@ def plot(results: dict[str, Any], path: Path) -> None:
                     xs.append(s["reports"])
                     ys.append(max(entry["median_ms"], 0.01))
             if xs:
-                ax.plot(xs, ys, marker="o", label=name)
+                style = {"color": colours[index % len(colours)], "marker": markers[index % len(markers)]}
+                ax.plot(xs, ys, label=name, **style)
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_title(title)
