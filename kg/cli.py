@@ -381,14 +381,17 @@ def query(
     from kg.errors import UsageError
     from kg.lookup import label
     from kg.queries import get_query, inline, parse_assignments, run
-    from kg.remote import AuthScheme, credentials_from
     from kg.results import ResultFormat, render
 
     if (name is None) == (sparql_text is None):
         raise UsageError("give a query NAME (or FILE.rq) or --sparql TEXT, not both and not neither")
     named = inline(sparql_text) if sparql_text is not None else get_query(name or "")
     graph = _load(data_dir, source, extra, store)
-    credentials = credentials_from(user, password, AuthScheme(auth)) if endpoint else None
+    credentials = None
+    if endpoint:  # kept off the start-up path of embedded queries
+        from kg.remote import AuthScheme, credentials_from
+
+        credentials = credentials_from(user, password, AuthScheme(auth))
     result = run(
         named,
         parse_assignments(list(params)),

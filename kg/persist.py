@@ -35,25 +35,13 @@ import pyoxigraph as ox
 
 from kg import __version__
 from kg.errors import StoreError
+from kg.load import RDFFileError, file_format
 from kg.store import KnowledgeGraph, attach_source, load_graph
 
 MANIFEST = "manifest.json"
 _STORE = "oxigraph"
 _PREFIX = "graph-"
 _PACKAGE = Path(__file__).resolve().parent
-
-
-#: RDF file extensions accepted for ``--data`` files in a store.
-FORMATS = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".turtle": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".json": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".xml": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-}
 
 
 @dataclass(frozen=True)
@@ -92,10 +80,7 @@ def _inputs(data_dir: Path | None, extra: Sequence[Path]) -> dict[str, Any]:
     }
     for path in extra:
         file = Path(path)
-        if file.suffix.lower() not in FORMATS:
-            raise StoreError(
-                f"{file}: unknown RDF file extension {file.suffix!r} (use one of {', '.join(sorted(FORMATS))})"
-            )
+        file_format(file, StoreError)
         try:
             info = file.stat()
         except OSError as exc:
@@ -194,9 +179,7 @@ def _build(location: Path, inputs: dict[str, Any], data_dir: Any, extra: list[Pa
 
 
 def _load_extra(store: ox.Store, path: Path) -> None:
-    from kg.load import RDFFileError
-
-    fmt = FORMATS[path.suffix.lower()]
+    _, fmt = file_format(path)
     try:
         store.bulk_load(path=str(path), format=fmt)
     except OSError as exc:

@@ -16,7 +16,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
 from kg.sparql import QueryResult
-from kg.terms import XSD_STRING, n3
+from kg.terms import XSD_STRING, Cell, n3, to_cell
 
 
 class ResultFormat(StrEnum):
@@ -35,9 +35,6 @@ class ResultFormat(StrEnum):
             "csv": "text/csv; charset=utf-8",
             "tsv": "text/tab-separated-values; charset=utf-8",
         }[self.value]
-
-
-Cell = tuple[str, str, str | None, str | None]
 
 
 def _json_cell(cell: Cell) -> dict[str, str]:
@@ -212,29 +209,3 @@ def to_xml(result: QueryResult) -> str:
         out.append("<result>" + "".join(cells) + "</result>")
     out += ["</results>", "</sparql>"]
     return "\n".join(out) + "\n"
-
-
-def from_cell(cell: tuple[str, str, str | None, str | None] | None) -> Node | None:
-    """A term from the worker's (kind, value, datatype, language) form."""
-    if cell is None:
-        return None
-    kind, value, datatype, language = cell
-    if kind == "uri":
-        return URIRef(value)
-    if kind == "bnode":
-        return BNode(value)
-    if language:
-        return Literal(value, lang=language)
-    if datatype and datatype != XSD_STRING:
-        return Literal(value, datatype=URIRef(datatype))
-    return Literal(value)
-
-
-def to_cell(term: Node) -> Cell:
-    """The worker's form of a term (for bindings)."""
-    if isinstance(term, URIRef):
-        return ("uri", str(term), None, None)
-    if isinstance(term, BNode):
-        return ("bnode", str(term), None, None)
-    assert isinstance(term, Literal)
-    return ("literal", str(term), str(term.datatype) if term.datatype else None, term.language)

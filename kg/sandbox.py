@@ -17,7 +17,6 @@ from __future__ import annotations
 import asyncio
 import ctypes
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -27,10 +26,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
 
-from kg.guard import place_values
-
-# A term as it crosses the process boundary: (kind, value, datatype, language).
-Cell = tuple[str, str, str | None, str | None] | None
+from kg.bind import Cell, place_values, values_clause
 
 #: Results stop (flagged as truncated) past this many characters of values,
 #: so that the row cap also bounds bytes and memory.
@@ -72,38 +68,6 @@ def _cell(term: Any) -> Cell:
     return ("literal", str(term), None, None)  # an RDF-star triple term, shown as text
 
 
-_NOT_IN_IRI = set('<>"{}|^`\\')
-_VARIABLE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_LANGUAGE = re.compile(r"[A-Za-z]+(-[A-Za-z0-9]+)*")
-
-
-def _values(bindings: dict[str, Cell]) -> str:
-    if not bindings:
-        return ""
-
-    def iri(value: str) -> str:
-        if not value or any(ch in _NOT_IN_IRI or ord(ch) <= 0x20 for ch in value):
-            raise ValueError(f"not an IRI: {value!r}")
-        return f"<{value}>"
-
-    def n3(cell: Cell) -> str:
-        assert cell is not None
-        kind, value, datatype, language = cell
-        if kind == "uri":
-            return iri(value)
-        escaped = value.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\r", "\\r")
-        if language:
-            if not _LANGUAGE.fullmatch(language):
-                raise ValueError(f"not a language tag: {language!r}")
-            return f'"{escaped}"@{language}'
-        return f'"{escaped}"^^{iri(datatype)}' if datatype else f'"{escaped}"'
-
-    if not all(_VARIABLE.fullmatch(k) for k in bindings):
-        raise ValueError(f"not variable names: {sorted(bindings)!r}")
-    names = " ".join(f"?{k}" for k in bindings)
-    return f"\nVALUES ({names}) {{ ({' '.join(n3(v) for v in bindings.values())}) }}\n"
-
-
 def _take(rows: Iterator[tuple[Cell, ...]], row_limit: int) -> tuple[list[tuple[Cell, ...]], bool]:
     """At most ``row_limit`` rows and about MAX_RESULT_CHARS characters of
     values; the flag says whether more were left."""
@@ -135,7 +99,7 @@ def _worker(inbox: Connection, conn: Connection, path: str, fmt: str, isolate: b
         query, prefixes, row_limit, bindings = message
         try:
             # A VALUES clause, as kg.sparql binds parameters (see why there).
-            result = store.query(place_values(query, _values(bindings)), prefixes=prefixes)
+            result = store.query(place_values(query, values_clause(bindings)), prefixes=prefixes)
             if isinstance(result, ox.QueryBoolean):
                 conn.send(("ask", bool(result)))
             elif isinstance(result, ox.QuerySolutions):

@@ -28,7 +28,7 @@ from starlette.staticfiles import StaticFiles
 from kg.errors import KGError, QueryError, QuerySyntaxError
 from kg.guard import Refused, check_query
 from kg.namespaces import PREFIXES
-from kg.results import from_cell, json_results, to_csv, to_json, to_tsv, to_xml
+from kg.results import json_results, to_csv, to_json, to_tsv, to_xml
 from kg.sandbox import (
     Outcome,
     PoolBusy,
@@ -40,6 +40,7 @@ from kg.sandbox import (
 )
 from kg.sparql import QueryResult
 from kg.store import KnowledgeGraph
+from kg.terms import from_cell
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@
 Parameters are bound as RDF terms, never pasted into the query as text:
 rdflib's ``initBindings`` binds them before evaluation; pyoxigraph and
 remote endpoints get a ``VALUES`` clause written from each term's N-Triples
-syntax, first in the WHERE group (:func:`kg.guard.place_values`).
+syntax, first in the WHERE group (:func:`kg.bind.place_values`).
 (pyoxigraph's ``substitutions`` would also do, but its optimizer does not
 start from them: on 4.6 million triples ``provenance`` took 24 s with them
 and 0.9 ms with the VALUES clause.) The engines agree when parameters
@@ -22,11 +22,11 @@ from typing import Any
 from rdflib import Graph
 from rdflib.term import Node, Variable
 
+from kg.bind import place_values, values_clause
 from kg.errors import EndpointError, QueryError, QuerySyntaxError
-from kg.guard import place_values
 from kg.namespaces import PREFIXES
 from kg.store import Engine, KnowledgeGraph
-from kg.terms import canonical, from_ox, n3, to_ox
+from kg.terms import canonical, from_ox, n3, to_cell, to_ox
 
 
 @dataclass
@@ -122,17 +122,13 @@ def _run_rdflib(kg: KnowledgeGraph, text: str, bindings: Mapping[str, Node]) -> 
 
 
 def values_block(bindings: Mapping[str, Node]) -> str:
-    """A trailing VALUES clause binding each variable to one RDF term.
+    """A VALUES clause binding each variable to one RDF term.
 
     >>> from rdflib import URIRef, Literal
     >>> values_block({"e": URIRef("urn:x"), "n": Literal('a"b')})
     '\\nVALUES (?e ?n) { (<urn:x> "a\\\\"b") }\\n'
     """
-    if not bindings:
-        return ""
-    names = " ".join(f"?{k}" for k in bindings)
-    terms = " ".join(n3(v) for v in bindings.values())
-    return f"\nVALUES ({names}) {{ ({terms}) }}\n"
+    return values_clause({k: to_cell(v) for k, v in bindings.items()})
 
 
 def _prefix_line(text: str) -> str:

@@ -85,3 +85,33 @@ def n3(term: Node | None) -> str:
             return f"{text}^^<{term.datatype}>"
         return text
     return term.n3()
+
+
+# The workers' form of a term: (kind, value, datatype, language).
+Cell = tuple[str, str, str | None, str | None]
+
+
+def from_cell(cell: Cell | None) -> Node | None:
+    """A term from the worker's (kind, value, datatype, language) form."""
+    if cell is None:
+        return None
+    kind, value, datatype, language = cell
+    if kind == "uri":
+        return URIRef(value)
+    if kind == "bnode":
+        return BNode(value)
+    if language:
+        return Literal(value, lang=language)
+    if datatype and datatype != XSD_STRING:
+        return Literal(value, datatype=URIRef(datatype))
+    return Literal(value)
+
+
+def to_cell(term: Node) -> Cell:
+    """The worker's form of a term (for bindings)."""
+    if isinstance(term, URIRef):
+        return ("uri", str(term), None, None)
+    if isinstance(term, BNode):
+        return ("bnode", str(term), None, None)
+    assert isinstance(term, Literal)
+    return ("literal", str(term), str(term.datatype) if term.datatype else None, term.language)

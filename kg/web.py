@@ -269,7 +269,7 @@ async def named_page(request: Request) -> Response:
     given = {p.name: request.query_params[p.name] for p in named.params if p.name in request.query_params}
     values = {p.name: given.get(p.name, p.default) for p in named.params}
     bindings = bindings_for(named, given, site.kg.asserted)
-    from kg.results import to_cell
+    from kg.terms import to_cell
 
     cells = {k: to_cell(v) for k, v in bindings.items()}
     fmt = request.query_params.get("format")

@@ -65,7 +65,7 @@ class BenchConfig:
 Log = Callable[[str], None]
 
 
-def _probe(args: list[str], log: Log) -> dict[str, Any]:
+def _probe(args: list[str]) -> dict[str, Any]:
     command = [sys.executable, "-m", "kg.bench.probe", *args]
     done = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
     if done.returncode != 0:
@@ -231,10 +231,10 @@ def run_benchmark(config: BenchConfig, *, log: Log = print) -> dict[str, Any]:
         store = work / f"store-{n}"
         shutil.rmtree(store, ignore_errors=True)
         log(f"[{n} reports] building the store ({row['triples']:,} triples)")
-        row["build"] = _probe(["build", str(store), "--data", str(synth)], log)
+        row["build"] = _probe(["build", str(store), "--data", str(synth)])
         log(f"[{n} reports] named queries on pyoxigraph")
         common = ["--data", str(synth), "--repeats", str(config.repeats), "--cap", str(config.cap)]
-        row["oxigraph"] = _probe(["queries", "--engine", "oxigraph", "--store", str(store), *common], log)
+        row["oxigraph"] = _probe(["queries", "--engine", "oxigraph", "--store", str(store), *common])
         if not config.rdflib:
             row["rdflib"] = {"skipped": "not asked for (--no-rdflib)"}
         elif previous_rdflib and previous_rdflib[1] * n / previous_rdflib[0] > config.load_cap:
@@ -242,7 +242,7 @@ def run_benchmark(config: BenchConfig, *, log: Log = print) -> dict[str, Any]:
             row["rdflib"] = {"skipped": f"load would take about {projected:.0f} s, past the {config.load_cap:g} s cap"}
         else:
             log(f"[{n} reports] named queries on rdflib")
-            row["rdflib"] = _probe(["queries", "--engine", "rdflib", *common, "--load-cap", str(config.load_cap)], log)
+            row["rdflib"] = _probe(["queries", "--engine", "rdflib", *common, "--load-cap", str(config.load_cap)])
             if "load_s" in row["rdflib"]:
                 previous_rdflib = (n, row["rdflib"]["load_s"])
             else:
