@@ -78,12 +78,25 @@ class Where:
 
 @dataclass(frozen=True)
 class Link:
-    """One stated (or editorial) relation from a record to another."""
+    """One stated (or editorial) relation from a record to another.
+
+    A stated link has spans, each of which names both ends. An editorial link
+    (``classifiedUnder``, or any link written ``{to: id, editorial: reason}``)
+    has none: it is linzi-kg's reading, kept apart from what the text says.
+    """
 
     field: str
     target: str
     spans: tuple[Span, ...]
     where: Where
+    editorial: bool = False
+    note: str | None = None
+
+    @property
+    def concept(self) -> model.Concept | None:
+        """The ontology concept a concept link (``stage``, ``modality``) points to."""
+        table = model.CONCEPT_LINK_FIELDS.get(self.field)
+        return model.CONCEPTS[table].get(self.target) if table else None
 
 
 @dataclass
@@ -114,17 +127,21 @@ class Entity:
 class Observation:
     id: str
     indicator: str
-    year: int
+    year: int | None
     status: str
     value: Decimal
     unit: str
     comparator: str
     modality: str | None
     wording: str
-    about: str | None
-    area: str
+    about: Link | None
+    area: Link
     spans: tuple[Span, ...]
     where: Where
+
+    def links(self) -> tuple[Link, ...]:
+        """The figure's links to entities that its spans must name: what it is about."""
+        return (self.about,) if self.about is not None else ()
 
 
 @dataclass
@@ -368,7 +385,7 @@ class _Reader:
 
     def _links(self, raw: Any, where: Where, key: str, line: int, default: tuple[Span, ...]) -> list[Link] | None:
         items = raw if isinstance(raw, list) else [raw]
-        editorial = model.LINK_FIELDS[key].editorial
+        editorial = key in model.LINK_FIELDS and model.LINK_FIELDS[key].editorial
         out: list[Link] = []
         for item in items:
             item_line = getattr(item, "line", line)
@@ -376,13 +393,13 @@ class _Reader:
             if isinstance(item, str):
                 target, spans = item, default
             elif isinstance(item, _Map):
-                extra = set(item) - {"to", "spans"}
+                extra = set(item) - {"to", "spans", "editorial"}
                 if extra:
                     self.problem(
                         where,
                         key,
                         f"unknown key(s) {', '.join(map(str, sorted(extra)))} in link "
-                        "(a link has 'to' and optional 'spans')",
+                        "(a link has 'to' and optional 'spans' or 'editorial')",
                         item_line,
                     )
                     return None
@@ -390,6 +407,18 @@ class _Reader:
                 if not isinstance(target, str):
                     self.problem(where, key, "a link needs 'to: <record id>'", item_line)
                     return None
+                if "editorial" in item:
+                    note = item["editorial"]
+                    if "spans" in item or not isinstance(note, str) or not note.strip():
+                        self.problem(
+                            where,
+                            key,
+                            "an editorial link has no spans and says why in 'editorial: <reason>'",
+                            item_line,
+                        )
+                        return None
+                    out.append(Link(key, target, (), Where(where.file, item_line, where.record), True, note))
+                    continue
                 if "spans" in item:
                     parsed = self._spans(item["spans"], where, key, item.key_lines["spans"])
                     if parsed is None:
@@ -405,7 +434,8 @@ class _Reader:
                     item_line,
                 )
                 return None
-            out.append(Link(key, target, () if editorial else spans, Where(where.file, item_line, where.record)))
+            link_where = Where(where.file, item_line, where.record)
+            out.append(Link(key, target, () if editorial else spans, link_where, editorial))
         return out
 
     def _observation(self, item: _Map, where: Where) -> None:
@@ -420,9 +450,14 @@ class _Reader:
                 ok = False
         if not ok:
             return
-        year = item["year"]
-        if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2100:
+        # A figure with no year of its own (a plant's design capacity) leaves
+        # `year` out rather than borrowing the report's.
+        year = item.get("year")
+        if year is not None and (not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2100):
             self.problem(where, "year", f"must be a year such as 2023, got {year!r}", self._line(item, "year"))
+            ok = False
+        if year is None and item.get("status") != "specification":
+            self.problem(where, "year", "missing (only a specification, such as a capacity, may have no year)")
             ok = False
         choices = {"status": model.STATUSES, "comparator": model.COMPARATORS, "modality": model.MODALITIES}
         for key, allowed in choices.items():
@@ -448,10 +483,23 @@ class _Reader:
             self.problem(where, "value", f"must be a number, got {raw_value!r}", self._line(item, "value"))
             ok = False
         wording = self._text(item, "wording", where)
-        about = self._text(item, "about", where, required=False)
-        area = self._text(item, "area", where, required=False) or model.DEFAULT_AREA
         indicator = self._text(item, "indicator", where)
         spans = self._spans(item["spans"], where, "spans", self._line(item, "spans"))
+        about: Link | None = None
+        area = Link("area", model.DEFAULT_AREA, (), where)
+        for key in ("about", "area"):
+            if key not in item:
+                continue
+            parsed = self._links(item[key], where, key, self._line(item, key), spans or ())
+            if parsed is None or len(parsed) != 1:
+                if parsed is not None:
+                    self.problem(where, key, "a figure has one " + key, self._line(item, key))
+                ok = False
+                continue
+            if key == "about":
+                about = parsed[0]
+            else:
+                area = parsed[0]
         if not ok or wording is None or indicator is None or spans is None or value is None:
             return
         self.data.observations[where.record or ""] = Observation(
@@ -523,12 +571,17 @@ class _Reader:
                 )
 
         for _entity, link in data.links():
-            need(link.where, link.field, link.target)
+            table = model.CONCEPT_LINK_FIELDS.get(link.field)
+            if table is None:
+                need(link.where, link.field, link.target)
+            elif link.concept is None:
+                known = ", ".join(model.CONCEPTS[table])
+                self.problem(link.where, link.field, f"unknown {table} {link.target!r}; known: {known}")
         for obs in data.observations.values():
             need(obs.where, "indicator", obs.indicator, ("indicator",))
-            need(obs.where, "area", obs.area, ("place",))
+            need(obs.area.where, "area", obs.area.target, ("place",))
             if obs.about is not None:
-                need(obs.where, "about", obs.about)
+                need(obs.about.where, "about", obs.about.target)
         if data.source is None:
             self.problems.append(Problem("(data)", None, None, "source", "no 'source:' section in any file"))
         else:

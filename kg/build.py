@@ -15,7 +15,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from kg import model
-from kg.authoring import Dataset, Entity, Observation, Span
+from kg.authoring import Dataset, Entity, Link, Observation, Span
 from kg.namespaces import (
     DCAT,
     DCTERMS,
@@ -34,6 +34,10 @@ from kg.namespaces import (
 
 DATASET = ID["dataset"]
 FIGURES = ID["dataset/figures"]
+#: Figures with no year of their own (a plant's capacity): a data set of their
+#: own, whose structure has no period dimension, so every observation of a
+#: data set has all its dimensions (RDF Data Cube IC-11).
+SPECIFICATIONS = ID["dataset/specifications"]
 EDITORS = ID["agent/linzi-kg-editors"]
 
 
@@ -102,6 +106,12 @@ class _Builder:
         g.add((FIGURES, DCTERMS.isPartOf, DATASET))
         g.add((FIGURES, RDFS.label, Literal("数据", lang="zh")))
         g.add((FIGURES, RDFS.label, Literal("Figures", lang="en")))
+        if any(o.year is None for o in data.observations.values()):
+            g.add((SPECIFICATIONS, RDF.type, QB.DataSet))
+            g.add((SPECIFICATIONS, QB.structure, LZ.specificationsStructure))
+            g.add((SPECIFICATIONS, DCTERMS.isPartOf, DATASET))
+            g.add((SPECIFICATIONS, RDFS.label, Literal("无年份的规模数据", lang="zh")))
+            g.add((SPECIFICATIONS, RDFS.label, Literal("Specifications with no year", lang="en")))
         g.add((EDITORS, RDF.type, PROV.Agent))
         g.add((EDITORS, RDFS.label, Literal("linzi-kg 编辑", lang="zh")))
         g.add((EDITORS, RDFS.label, Literal("linzi-kg editors", lang="en")))
@@ -142,20 +152,32 @@ class _Builder:
             for v in value if vspec.many else [value]:
                 g.add((node, vspec.predicate, _literal(v, vspec.kind)))
         for link in e.links:
-            spec = model.LINK_FIELDS[link.field]
-            target = self.iris[link.target]
-            g.add((node, spec.predicate, target))
-            local = spec.predicate.split("#")[-1].split("/")[-1]
-            stmt = ID[f"statement/{e.id}.{local}.{link.target}"]
-            g.add((stmt, RDF.type, RDF.Statement))
-            g.add((stmt, RDF.subject, node))
-            g.add((stmt, RDF.predicate, spec.predicate))
-            g.add((stmt, RDF.object, target))
-            if spec.editorial:
-                g.add((stmt, RDF.type, LZ.EditorialClassification))
-                g.add((stmt, PROV.wasAttributedTo, EDITORS))
-            else:
-                self.add_spans(stmt, link.spans)
+            self.link(e.id, node, link)
+
+    def link(self, record: str, node: URIRef, link: Link, *, predicate: URIRef | None = None) -> None:
+        """The triple of a link and its reification: spans, or editorial attribution."""
+        g = self.g
+        spec = None if predicate is not None else model.LINK_FIELDS[link.field]
+        predicate = predicate if spec is None else spec.predicate
+        assert predicate is not None
+        concept = link.concept
+        target = concept.iri if concept is not None else self.iris[link.target]
+        g.add((node, predicate, target))
+        local = predicate.split("#")[-1].split("/")[-1]
+        stmt = ID[f"statement/{record}.{local}.{link.target}"]
+        g.add((stmt, RDF.type, RDF.Statement))
+        g.add((stmt, RDF.subject, node))
+        g.add((stmt, RDF.predicate, predicate))
+        g.add((stmt, RDF.object, target))
+        if spec is not None and spec.editorial:
+            g.add((stmt, RDF.type, LZ.EditorialClassification))
+        if link.editorial or (spec is not None and spec.editorial):
+            g.add((stmt, RDF.type, LZ.EditorialStatement))
+            g.add((stmt, PROV.wasAttributedTo, EDITORS))
+            if link.note:
+                g.add((stmt, RDFS.comment, Literal(link.note, lang="en")))
+        else:
+            self.add_spans(stmt, link.spans)
 
     def observation(self, o: Observation) -> None:
         g = self.g
@@ -164,11 +186,13 @@ class _Builder:
         unit = model.UNITS[o.unit]
         status_zh = {"actual": "实际", "target": "目标", "specification": "规模"}[o.status]
         g.add((node, RDF.type, QB.Observation))
-        g.add((node, QB.dataSet, FIGURES))
-        g.add((node, RDFS.label, Literal(f"{indicator.zh}（{o.year}年{status_zh}）：{o.wording}", lang="zh")))
-        g.add((node, RDFS.label, Literal(f"{indicator.en} ({o.year} {o.status}): {o.wording}", lang="en")))
-        g.add((node, SDMX_DIM.refArea, self.iris[o.area]))
-        g.add((node, SDMX_DIM.refPeriod, Literal(str(o.year), datatype=XSD.gYear)))
+        g.add((node, QB.dataSet, FIGURES if o.year is not None else SPECIFICATIONS))
+        when_zh, when_en = (f"{o.year}年", f"{o.year} ") if o.year is not None else ("", "")
+        g.add((node, RDFS.label, Literal(f"{indicator.zh}（{when_zh}{status_zh}）：{o.wording}", lang="zh")))
+        g.add((node, RDFS.label, Literal(f"{indicator.en} ({when_en}{o.status}): {o.wording}", lang="en")))
+        g.add((node, SDMX_DIM.refArea, self.iris[o.area.target]))
+        if o.year is not None:
+            g.add((node, SDMX_DIM.refPeriod, Literal(str(o.year), datatype=XSD.gYear)))
         g.add((node, LZ.indicator, self.iris[o.indicator]))
         g.add((node, LZ.valueStatus, model.STATUSES[o.status]))
         g.add((node, SDMX_MEASURE.obsValue, _decimal(o.value)))
@@ -179,9 +203,9 @@ class _Builder:
         g.add((node, LZ.originalWording, Literal(o.wording, lang="zh")))
         g.add((node, LZ.normalizedValue, _decimal(o.value * unit.multiplier)))
         g.add((node, LZ.normalizedUnit, unit.base))
-        if o.about:
-            g.add((node, LZ.aboutEntity, self.iris[o.about]))
         self.add_spans(node, o.spans)
+        if o.about is not None:
+            self.link(o.id, node, o.about, predicate=LZ.aboutEntity)
 
 
 def _decimal(value: Decimal) -> Literal:

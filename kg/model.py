@@ -82,6 +82,9 @@ TYPES: dict[str, TypeInfo] = {
     "Ranking": TypeInfo(LZ.Ranking, "indicator"),
     "Challenge": TypeInfo(LZ.Challenge, "challenge"),
     "Goal": TypeInfo(LZ.Goal, "goal"),
+    "Measure": TypeInfo(LZ.Measure, "measure"),
+    "Assessment": TypeInfo(LZ.Assessment, "assessment"),
+    "Series": TypeInfo(SCHEMA.CreativeWorkSeries, "series"),
 }
 
 #: The record type of figures; its fields are in :data:`OBSERVATION_FIELDS`.
@@ -97,6 +100,7 @@ SCHEMES: dict[str, tuple[str, str, str]] = {
     "challenge": ("challenges", "问题挑战", "Challenges"),
     "industry": ("industries", "产业", "Industries"),
     "goal": ("goals", "目标任务", "Goals"),
+    "measure": ("measures", "举措", "Measures"),
 }
 
 
@@ -125,6 +129,7 @@ VALUE_FIELDS: dict[str, ValueField] = {
     "headline": ValueField(SCHEMA.headline, ValueKind.ZH),
     "alternativeHeadline": ValueField(SCHEMA.alternativeHeadline, ValueKind.ZH),
     "modelComponent": ValueField(LZ.modelComponent, ValueKind.ZH, many=True),
+    "characterization": ValueField(LZ.characterization, ValueKind.ZH, many=True),
 }
 
 #: ``members: chain|cluster`` on a chain set.
@@ -135,6 +140,12 @@ MEMBER_CLASSES: dict[str, URIRef] = {"chain": LZ.IndustryChain, "cluster": LZ.In
 class LinkField:
     predicate: URIRef
     editorial: bool = False
+
+
+#: Links whose target is a concept of the ontology (a closed set), not a record.
+#: The value is the table of allowed targets; each target lists the cue words
+#: the link's span must contain ("启动…建设": both words, in that order).
+CONCEPT_LINK_FIELDS: dict[str, str] = {"stage": "stage", "modality": "modality"}
 
 
 LINK_FIELDS: dict[str, LinkField] = {
@@ -175,6 +186,15 @@ LINK_FIELDS: dict[str, LinkField] = {
     "about": LinkField(SCHEMA.about),
     "primarySource": LinkField(PROV.hadPrimarySource),
     "creator": LinkField(DCTERMS.creator),
+    "undertakes": LinkField(LZ.undertakes),
+    "measureFor": LinkField(LZ.measureFor),
+    "statedBy": LinkField(LZ.statedBy),
+    "statedAt": LinkField(LZ.statedAt),
+    "faces": LinkField(LZ.faces),
+    "assesses": LinkField(LZ.assesses),
+    "partOfSeries": LinkField(SCHEMA.isPartOf),
+    "stage": LinkField(LZ.stage),
+    "modality": LinkField(LZ.modality),
 }
 
 #: Fields every entity record may have besides values and links.
@@ -196,7 +216,7 @@ OBSERVATION_FIELDS = (
     "area",
     "spans",
 )
-OBSERVATION_REQUIRED = ("id", "indicator", "year", "status", "value", "unit", "wording", "spans")
+OBSERVATION_REQUIRED = ("id", "indicator", "status", "value", "unit", "wording", "spans")
 #: The area of a figure when the record names none.
 DEFAULT_AREA = "linzi"
 
@@ -216,6 +236,45 @@ MODALITIES: dict[str, URIRef] = {
     "strive": LZ.Striving,
     "ensure": LZ.Ensured,
 }
+
+
+@dataclass(frozen=True)
+class Concept:
+    """A concept of the ontology a record can link to, with the words that state it."""
+
+    iri: URIRef
+    cues: tuple[str, ...]
+
+
+#: What the report sets for a work this year (its stage), with the wording that
+#: says so; "…" stands for the name of the work between the two words.
+STAGES: dict[str, Concept] = {
+    "complete-and-use": Concept(LZ.CompleteAndUse, ("建成投用",)),
+    "complete": Concept(LZ.Complete, ("建成", "完成")),
+    "start-construction": Concept(LZ.StartConstruction, ("启动…建设",)),
+    "start-work": Concept(LZ.StartWork, ("开工",)),
+    "plan-and-build": Concept(LZ.PlanAndBuild, ("规划建设",)),
+    "speed-up": Concept(LZ.SpeedUp, ("加快…进度", "加快…建设", "加快", "加速")),
+    "advance": Concept(LZ.Advance, ("推进", "抓好…建设", "推行")),
+    "build-or-rebuild": Concept(LZ.BuildOrRebuild, ("新改建",)),
+    "rebuild": Concept(LZ.Rebuild, ("改建", "改造")),
+    "carry-out": Concept(LZ.CarryOut, ("实施", "开展")),
+    "deepen": Concept(LZ.Deepen, ("深化",)),
+    "explore": Concept(LZ.Explore, ("探索",)),
+    "support": Concept(LZ.Support, ("支持",)),
+    "add": Concept(LZ.AddNew, ("新增",)),
+    "raise": Concept(LZ.Raise, ("争取",)),
+}
+
+#: Modalities of a goal stated in words (a figure's modality is its own field).
+GOAL_MODALITIES: dict[str, Concept] = {
+    "plan": Concept(LZ.Planned, ("计划",)),
+    "strive": Concept(LZ.Striving, ("力争", "争创", "争取")),
+    "ensure": Concept(LZ.Ensured, ("确保",)),
+}
+
+#: The closed sets of :data:`CONCEPT_LINK_FIELDS`, by name.
+CONCEPTS: dict[str, dict[str, Concept]] = {"stage": STAGES, "modality": GOAL_MODALITIES}
 
 
 @dataclass(frozen=True)
@@ -241,11 +300,14 @@ UNITS: dict[str, UnitInfo] = {
     "%": _unit(UNIT.PERCENT),
     "公里": _unit(UNIT.KiloM),
     "位": _unit(LZUNIT.RankPosition),
-    # Counters: the article's measure words all count items.
-    "个": _unit(UNIT.NUM),
-    "人": _unit(UNIT.NUM),
-    "张": _unit(UNIT.NUM),
-    "处": _unit(UNIT.NUM),
-    "所": _unit(UNIT.NUM),
-    "村": _unit(UNIT.NUM),
+    "名": _unit(LZUNIT.RankPosition),
+    # Counters (量词) are units of their own: 4500 jobs (人) and 192 beds (张)
+    # are not the same kind of count. QUDT has none of them, so each is an
+    # lzunit: unit, a count of its own kind (qudt:hasQuantityKind Count).
+    "个": _unit(LZUNIT.Ge),
+    "人": _unit(LZUNIT.Ren),
+    "张": _unit(LZUNIT.Zhang),
+    "处": _unit(LZUNIT.Chu),
+    "所": _unit(LZUNIT.Suo),
+    "村": _unit(LZUNIT.Cun),
 }

@@ -23,16 +23,25 @@ class LZ(DefinedNamespace):
     Action: URIRef
     ActionProgramme: URIRef
     Actual: URIRef
+    AddNew: URIRef
     AdministrativeDivision: URIRef
+    Advance: URIRef
     Approximately: URIRef
+    Assessment: URIRef
     AtLeast: URIRef
+    BuildOrRebuild: URIRef
+    CarryOut: URIRef
     ChainSet: URIRef
     Challenge: URIRef
     City: URIRef
     Comparator: URIRef
+    Complete: URIRef
+    CompleteAndUse: URIRef
+    Deepen: URIRef
     DevelopmentGoals: URIRef
     District: URIRef
     EditorialClassification: URIRef
+    EditorialStatement: URIRef
     EducationProject: URIRef
     ElderlyCareProject: URIRef
     EmploymentProject: URIRef
@@ -43,6 +52,7 @@ class LZ(DefinedNamespace):
     EnvironmentalProject: URIRef
     Equal: URIRef
     Exceeding: URIRef
+    Explore: URIRef
     FinancingProject: URIRef
     FocusArea: URIRef
     Framework: URIRef
@@ -56,6 +66,7 @@ class LZ(DefinedNamespace):
     Industry: URIRef
     IndustryChain: URIRef
     IndustryCluster: URIRef
+    Measure: URIRef
     Mechanism: URIRef
     MediaOrganization: URIRef
     Meeting: URIRef
@@ -63,34 +74,44 @@ class LZ(DefinedNamespace):
     NewsArticle: URIRef
     PartyCommittee: URIRef
     PeoplesCongress: URIRef
+    PlanAndBuild: URIRef
     Planned: URIRef
     PollutionControlProject: URIRef
     Project: URIRef
     ProjectGroup: URIRef
     Province: URIRef
+    Raise: URIRef
     Ranking: URIRef
+    Rebuild: URIRef
     ReportDelivery: URIRef
     School: URIRef
     SewageProject: URIRef
     Slogan: URIRef
     SourceText: URIRef
     Specification: URIRef
+    SpeedUp: URIRef
+    StartConstruction: URIRef
+    StartWork: URIRef
     Striving: URIRef
+    Support: URIRef
     Target: URIRef
     TechRenovationProject: URIRef
     TransportProject: URIRef
     ValueStatus: URIRef
     Vision: URIRef
     WorkReport: URIRef
+    WorkStage: URIRef
     WorkStyle: URIRef
     WorkSystem: URIRef
     aboutEntity: URIRef
     advocates: URIRef
     aims: URIRef
+    assesses: URIRef
     atMeeting: URIRef
     carriedOutBy: URIRef
     carries: URIRef
     characterCount: URIRef
+    characterization: URIRef
     classifiedUnder: URIRef
     comparator: URIRef
     comparatorScheme: URIRef
@@ -108,6 +129,7 @@ class LZ(DefinedNamespace):
     declaredCount: URIRef
     delivery: URIRef
     emphasis: URIRef
+    faces: URIRef
     figuresStructure: URIRef
     fileName: URIRef
     focusArea: URIRef
@@ -120,6 +142,7 @@ class LZ(DefinedNamespace):
     indicator: URIRef
     issuedBy: URIRef
     locatedIn: URIRef
+    measureFor: URIRef
     memberClass: URIRef
     memberOfGroup: URIRef
     modality: URIRef
@@ -136,10 +159,16 @@ class LZ(DefinedNamespace):
     sha256: URIRef
     sourceTerm: URIRef
     speaker: URIRef
+    specificationsStructure: URIRef
+    stage: URIRef
+    statedAt: URIRef
+    statedBy: URIRef
     textOf: URIRef
     timeOfDay: URIRef
+    undertakes: URIRef
     valueStatus: URIRef
     valueStatusScheme: URIRef
+    workStageScheme: URIRef
 
 
 class LZUNIT(DefinedNamespace):
@@ -148,10 +177,16 @@ class LZUNIT(DefinedNamespace):
     _NS = Namespace(BASE + "unit/")
     _fail = True
 
+    Chu: URIRef
+    Cun: URIRef
+    Ge: URIRef
     RankPosition: URIRef
+    Ren: URIRef
+    Suo: URIRef
     WanKiloW: URIRef
     WanTonne: URIRef
     YiYuan: URIRef
+    Zhang: URIRef
 
 
 ORG = Namespace("http://www.w3.org/ns/org#")

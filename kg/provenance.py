@@ -19,7 +19,7 @@ from kg.errors import Problem, SourceTextError
 from kg.resources import find_source
 
 if TYPE_CHECKING:  # the query path reads the text without loading the YAML tooling
-    from kg.authoring import Dataset, Span
+    from kg.authoring import Dataset, Link, Span, Where
 
 
 @dataclass(frozen=True)
@@ -77,13 +77,50 @@ def normalize(text: str) -> str:
     return "".join(ch for ch in text if not ch.isspace() and ch != "*")
 
 
-def _says(source: SourceText, spans: tuple[Span, ...], wordings: tuple[str, ...]) -> bool:
-    joined = "".join(normalize(source.text[s:e]) for s, e in spans)
-    return any(normalize(w) in joined for w in wordings)
+def says(text: str, wordings: tuple[str, ...]) -> bool:
+    """Whether ``text`` contains one of ``wordings``, ignoring whitespace and ``**``.
+
+    A wording with "…" matches its parts in order with anything between
+    (启动…建设 in 启动溇源学校、管仲中学建设).
+
+    >>> says("启动溇源学校、管仲中学建设", ("启动…建设",))
+    True
+    >>> says("建设溇源学校", ("启动…建设",))
+    False
+    """
+    flat = normalize(text)
+    for wording in wordings:
+        at, ok = 0, True
+        for part in (normalize(p) for p in wording.split("…")):
+            found = flat.find(part, at)
+            if not part or found == -1:
+                ok = False
+                break
+            at = found + len(part)
+        if ok:
+            return True
+    return False
+
+
+def _wordings(dataset: Dataset, link: Link) -> tuple[str, tuple[str, ...]]:
+    """The target of a link as a name for messages and the wordings that state it."""
+    concept = link.concept
+    if concept is not None:
+        return link.target, concept.cues
+    target = dataset.entities[link.target]
+    return target.id, target.wordings
 
 
 def check_spans(dataset: Dataset, source: SourceText) -> list[Problem]:
-    """Every problem with the spans of ``dataset`` against ``source``; empty if all resolve."""
+    """Every problem with the spans of ``dataset`` against ``source``; empty if all resolve.
+
+    Each span is checked on its own: an entity's span must contain its name, a
+    figure's span its wording (and, when the figure is linked to an entity,
+    that entity's name), and every span of a relation must name both ends; two
+    spans that each name one end do not make a relation stated.
+    """
+    from kg import model
+
     problems: list[Problem] = []
     limit = len(source.text)
 
@@ -101,58 +138,54 @@ def check_spans(dataset: Dataset, source: SourceText) -> list[Problem]:
             )
         return bool(bad)
 
+    def each_span_names(
+        where: Where, record: str, fld: str, spans: tuple[Span, ...], ends: list[tuple[str, tuple[str, ...]]], what: str
+    ) -> None:
+        for start, end in spans:
+            for name, wordings in ends:
+                if says(source.text[start:end], wordings):
+                    continue
+                if not what:  # the record's own spans: the long-standing wording
+                    shown = ("the wording " + repr(wordings[0])) if name == "wording" else " / ".join(wordings)
+                    message = f"span [{start}, {end}] does not contain {shown}"
+                else:
+                    message = f"span [{start}, {end}] {what} does not name {name!r} ({' / '.join(wordings)})"
+                problems.append(Problem(where.file, where.line, record, fld, message))
+
     for entity in dataset.entities.values():
         w = entity.where
         if out_of_range(w.file, w.line, entity.id, "spans", entity.spans):
             continue
-        for start, end in entity.spans:
-            if not _says(source, ((start, end),), entity.wordings):
-                problems.append(
-                    Problem(
-                        w.file,
-                        w.line,
-                        entity.id,
-                        "spans",
-                        f"span [{start}, {end}] does not contain {' / '.join(entity.wordings)}",
-                    )
-                )
+        each_span_names(w, entity.id, "spans", entity.spans, [(entity.id, entity.wordings)], "")
+        # A value in Chinese (an emphasis, a component, a time of day) is a
+        # fact too: some span of the record must contain it.
+        for key, value in entity.values.items():
+            spec = model.VALUE_FIELDS[key]
+            if spec.kind is not model.ValueKind.ZH:
+                continue
+            for v in value if spec.many else [value]:
+                if not any(says(source.text[s:e], (str(v),)) for s, e in entity.spans):
+                    problems.append(Problem(w.file, w.line, entity.id, key, f"no span of the record contains {v!r}"))
     for entity, link in dataset.links():
         if not link.spans:
             continue
         w = link.where
         if out_of_range(w.file, w.line, entity.id, link.field, link.spans):
             continue
-        target = dataset.entities[link.target]
+        target = _wordings(dataset, link)
         # The article contains every span, so it needs no wording of its own.
-        ends = [target] if "NewsArticle" in entity.types else [entity, target]
-        for side in ends:
-            if not _says(source, link.spans, side.wordings):
-                shown = ", ".join(f"[{s}, {e}]" for s, e in link.spans)
-                problems.append(
-                    Problem(
-                        w.file,
-                        w.line,
-                        entity.id,
-                        link.field,
-                        f"span {shown} of the link to {link.target!r} does not name "
-                        f"{side.id!r} ({' / '.join(side.wordings)})",
-                    )
-                )
+        ends = [target] if "NewsArticle" in entity.types else [(entity.id, entity.wordings), target]
+        each_span_names(w, entity.id, link.field, link.spans, ends, f"of the link to {link.target!r}")
     for obs in dataset.observations.values():
         w = obs.where
         if out_of_range(w.file, w.line, obs.id, "spans", obs.spans):
             continue
-        for start, end in obs.spans:
-            if not _says(source, ((start, end),), (obs.wording,)):
-                problems.append(
-                    Problem(
-                        w.file,
-                        w.line,
-                        obs.id,
-                        "spans",
-                        f"span [{start}, {end}] does not contain the wording {obs.wording!r}",
-                    )
-                )
+        each_span_names(w, obs.id, "spans", obs.spans, [("wording", (obs.wording,))], "")
+        for link in obs.links():
+            if out_of_range(w.file, link.where.line, obs.id, link.field, link.spans):
+                continue
+            ends = [("wording", (obs.wording,)), _wordings(dataset, link)]
+            each_span_names(link.where, obs.id, link.field, link.spans, ends, f"of the link to {link.target!r}")
     if dataset.source is not None and dataset.source.characters != limit:
         s = dataset.source
         problems.append(

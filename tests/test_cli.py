@@ -80,7 +80,7 @@ def test_stats_json() -> None:
     assert code == 0
     payload = json.loads(out)
     assert payload["observations"] >= 28
-    assert payload["classes"]["lz:Enterprise"] >= 9
+    assert payload["classes"]["lz:Enterprise"] >= 8
 
 
 def test_stats_text() -> None:

@@ -55,7 +55,7 @@ def test_table_shows_labels() -> None:
 
 
 def test_inline_sparql_with_predeclared_prefixes() -> None:
-    code, out = run_bytes("query", "--sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?c a lz:Challenge }", "-f", "csv")
+    code, out = run_bytes("query", "--sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?r lz:namesChallenge ?c }", "-f", "csv")
     assert code == 0
     assert out == "n\r\n10\r\n"
 

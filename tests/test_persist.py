@@ -179,7 +179,7 @@ def test_serve_from_a_store(stored: KnowledgeGraph) -> None:
             headers={"accept": "application/sparql-results+json"},
         )
         assert answer.status_code == 200
-        assert int(answer.json()["results"]["bindings"][0]["n"]["value"]) >= 9
+        assert int(answer.json()["results"]["bindings"][0]["n"]["value"]) >= 8
         assert client.get("/id/enterprise/juheshun", headers={"accept": "text/html"}).status_code == 200
 
 
