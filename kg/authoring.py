@@ -140,8 +140,12 @@ class Observation:
     where: Where
 
     def links(self) -> tuple[Link, ...]:
-        """The figure's links to entities that its spans must name: what it is about."""
-        return (self.about,) if self.about is not None else ()
+        """The figure's links that its spans must name: what it is about, and an area given explicitly.
+
+        The default area is the report's own, which the document states once,
+        not in every figure's span.
+        """
+        return tuple(link for link in (self.about, self.area) if link is not None and link.spans)
 
 
 @dataclass

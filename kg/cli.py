@@ -713,7 +713,7 @@ def _counts(text: str) -> tuple[int, ...]:
     default="1,10,100,1000",
     show_default=True,
     metavar="N,...",
-    help="Report counts to measure (report 0 is Linzi; each adds about 4,600 triples).",
+    help="Report counts to measure (report 0 is Linzi; each adds about 6,600 triples).",
 )
 @click.option("--repeats", type=click.IntRange(1, 1000), default=5, show_default=True, help="Runs per query (median).")
 @click.option(

@@ -185,3 +185,96 @@ def test_cli_build_fails_cleanly_and_writes_nothing(data_copy: Path, tmp_path: P
     assert "Traceback" not in result.output
     assert not out.exists()
     assert list(tmp_path.glob(".out.ttl.*")) == []
+
+
+# -- planted links the checker must refuse (issue: relations that no span states) --
+
+
+def build_problems(data_copy: Path) -> str:
+    """`linzi-kg build` on the planted data: exit 1, one error block, no traceback."""
+    result = CliRunner().invoke(main, ["build", "--data-dir", str(data_copy)])
+    assert result.exit_code == 1, result.output
+    assert "Traceback" not in result.output
+    return result.output
+
+
+@pytest.mark.parametrize(
+    ("file", "old", "new", "expected"),
+    [
+        pytest.param(
+            "projects.yaml",
+            "    carriedOutBy: juheshun\n",
+            # Each span names one end; joined they would name both.
+            "    carriedOutBy: {to: qidu-pharmaceutical, spans: [[1720, 1732], [1899, 1903]]}\n",
+            r"projects\.yaml:\d+: record 'juheshun-nylon': field 'carriedOutBy': span \[1720, 1732\] of the link "
+            r"to 'qidu-pharmaceutical' does not name 'qidu-pharmaceutical'",
+            id="ends-in-different-spans",
+        ),
+        pytest.param(
+            "figures.yaml",
+            "    wording: 5.5%以上\n",
+            "    wording: 5.5%以上\n    about: juheshun-nylon\n",
+            r"figures\.yaml:\d+: record '2023-gdp-growth': field 'about': span \[456, 474\] of the link to "
+            r"'juheshun-nylon' does not name 'juheshun-nylon'",
+            id="figure-about-an-entity-its-span-does-not-name",
+        ),
+        pytest.param(
+            "figures.yaml",
+            "    wording: 5.5%以上\n",
+            "    wording: 5.5%以上\n    area: zibo\n",
+            r"record '2023-gdp-growth': field 'area': span \[456, 474\] of the link to 'zibo' does not name 'zibo'",
+            id="figure-area-its-span-does-not-name",
+        ),
+        pytest.param(
+            "projects.yaml",
+            "    stage: {to: complete, spans: [[2443, 2465]]}\n",
+            "    stage: {to: start-construction, spans: [[2443, 2465]]}\n",
+            r"record 'fangyu-sewage-plant': field 'stage': span \[2443, 2465\] of the link to "
+            r"'start-construction' does not name 'start-construction' \(启动…建设\)",
+            id="stage-its-span-does-not-say",
+        ),
+        pytest.param(
+            "projects.yaml",
+            "    stage: {to: complete, spans: [[2443, 2465]]}\n",
+            "    stage: {to: finished, spans: [[2443, 2465]]}\n",
+            r"record 'fangyu-sewage-plant': field 'stage': unknown stage 'finished'; known: complete-and-use",
+            id="unknown-stage",
+        ),
+        pytest.param(
+            "frameworks.yaml",
+            "    emphasis: 转型发展\n",
+            "    emphasis: 高质量发展\n",
+            r"record 'action-transformation': field 'emphasis': no span of the record contains '高质量发展'",
+            id="value-no-span-contains",
+        ),
+        pytest.param(
+            "context.yaml",
+            '    within: {to: shandong, editorial: "administrative fact the article does not state"}\n',
+            "    within: {to: shandong, editorial: ''}\n",
+            r"record 'zibo': field 'within': an editorial link has no spans and says why",
+            id="editorial-link-without-reason",
+        ),
+        pytest.param(
+            "figures.yaml",
+            "    indicator: gdp-growth\n    year: 2023\n",
+            "    indicator: gdp-growth\n",
+            r"record '2023-gdp-growth': field 'year': missing \(only a specification",
+            id="target-without-year",
+        ),
+    ],
+)
+def test_planted_bad_links_are_refused(data_copy: Path, file: str, old: str, new: str, expected: str) -> None:
+    replace_in(data_copy / file, old, new)
+    assert re.search(expected, build_problems(data_copy))
+
+
+def test_editorial_link_is_reified_with_its_reason(graph) -> None:  # type: ignore[no-untyped-def]
+    from rdflib.namespace import RDF, RDFS
+
+    from kg.namespaces import ID, LZ, PROV
+
+    stmt = ID["statement/zibo.containedInPlace.shandong"]
+    assert (stmt, RDF.type, LZ.EditorialStatement) in graph
+    assert (stmt, RDF.type, LZ.EditorialClassification) not in graph
+    assert graph.value(stmt, PROV.wasDerivedFrom) is None
+    assert "does not state" in str(graph.value(stmt, RDFS.comment))

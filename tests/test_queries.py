@@ -74,11 +74,13 @@ def test_achievements_include_ranks() -> None:
 
 def test_targets_beside_actuals() -> None:
     rows = {r["target"]: r for r in answers("targets-2023")}
-    assert rows["突破3000亿元"]["actual2022"] == "2778亿元"
+    assert rows["突破3000亿元"]["result2022"] == "2778亿元"
+    assert rows["突破3000亿元"]["result2022Is"].startswith("同一指标")
     assert rows["突破3000亿元"]["comparator"] == ">"
-    assert rows["10%以上"]["actual2022"] == "2778亿元"
+    assert rows["10%以上"]["result2022"] == "2778亿元"
+    assert rows["10%以上"]["result2022Is"].startswith("增长所依据")
     assert rows["10%以上"]["comparator"] == ">="
-    assert rows["5.5%以上"]["actual2022"] == ""
+    assert rows["5.5%以上"]["result2022"] == ""
 
 
 def test_enterprise_projects_through_units() -> None:

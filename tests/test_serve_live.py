@@ -54,12 +54,12 @@ def test_sparqlwrapper_unchanged(server: tuple[str, subprocess.Popen[bytes]]) ->
     client = SPARQLWrapper(f"{base}/sparql")
     client.setQuery("PREFIX lz: <https://w3id.org/linzi-kg/ontology#> SELECT ?c WHERE { ?c a lz:Challenge }")
     client.setReturnFormat(JSON)
-    assert len(client.queryAndConvert()["results"]["bindings"]) == 10
+    assert len(client.queryAndConvert()["results"]["bindings"]) == 11
     client.setReturnFormat(XML)
-    assert len(client.queryAndConvert().getElementsByTagName("result")) == 10
+    assert len(client.queryAndConvert().getElementsByTagName("result")) == 11
     client.setMethod("POST")
     client.setReturnFormat(JSON)
-    assert len(client.queryAndConvert()["results"]["bindings"]) == 10
+    assert len(client.queryAndConvert()["results"]["bindings"]) == 11
 
 
 def test_large_answer_arrives_whole(server: tuple[str, subprocess.Popen[bytes]]) -> None:
@@ -86,7 +86,7 @@ def test_curl_unchanged(server: tuple[str, subprocess.Popen[bytes]]) -> None:
         capture_output=True,
         text=True,
     )
-    assert get.stdout.count("\n") == 11
+    assert get.stdout.count("\n") == 12
     post = subprocess.run(
         [
             "curl",
@@ -105,7 +105,7 @@ def test_curl_unchanged(server: tuple[str, subprocess.Popen[bytes]]) -> None:
         capture_output=True,
         text=True,
     )
-    assert post.stdout.count('"uri"') == 10
+    assert post.stdout.count('"uri"') == 11
 
 
 class _Canary(http.server.BaseHTTPRequestHandler):
@@ -264,7 +264,7 @@ def test_explorer_in_chromium(server: tuple[str, subprocess.Popen[bytes]], brows
         page.fill("textarea[name=query]", "SELECT ?e ?n WHERE { ?e a lz:Enterprise ; lz:sourceTerm ?n } ORDER BY ?n")
         page.click("button[type=submit] >> text=运行")
         page.wait_for_selector("#results")
-        assert page.locator("#results tbody tr").count() == 9
+        assert page.locator("#results tbody tr").count() == 8
         assert "聚合顺" in page.locator("#results").inner_text()
         assert page.locator("a", has_text="CSV").count() == 1
         page.screenshot(path=str(ARTIFACTS / "serve-query.png"), full_page=True)

@@ -232,7 +232,7 @@ def plot(results: dict[str, Any], path: Path) -> None:
         ax.set_xscale("log")
         ax.set_yscale("log")
         ax.set_title(title)
-        ax.set_xlabel("reports (about 4,600 triples each)")
+        ax.set_xlabel("reports (about 6,600 triples each)")
         ax.grid(True, which="both", alpha=0.3)
     axes[0].set_ylabel("median latency (ms)")
     axes[-1].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
