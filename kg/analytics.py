@@ -17,13 +17,14 @@ from rdflib import Graph, URIRef
 from kg.errors import UsageError
 from kg.lookup import label
 from kg.namespaces import LZ
+from kg.provenance import editorial_triples
 
 
 def entity_network(graph: Graph, *, editorial: bool = False) -> nx.MultiDiGraph:
     """A directed multigraph of entities; edge attribute ``predicate`` holds the IRI.
 
-    Editorial classification (``lz:classifiedUnder``) is left out unless
-    ``editorial``: it is linzi-kg's reading, not a relation the article states.
+    Editorial links (:func:`editorial_triples`) are left out unless
+    ``editorial``: they are linzi-kg's reading, not relations the article states.
 
     >>> from kg.pipeline import build
     >>> net = entity_network(build(validate=False, check_source=False).graph)
@@ -34,8 +35,9 @@ def entity_network(graph: Graph, *, editorial: bool = False) -> nx.MultiDiGraph:
     net = nx.MultiDiGraph()
     for node in sorted(entities):
         net.add_node(node, label=label(graph, node, "zh") or str(node), label_en=label(graph, node, "en") or "")
+    skip = set() if editorial else editorial_triples(graph)
     for s, p, o in graph:
-        if p == LZ.classifiedUnder and not editorial:
+        if (s, p, o) in skip:
             continue
         if s in entities and o in entities and s != o:
             net.add_edge(s, o, key=p, predicate=p)
@@ -60,7 +62,10 @@ def shortest_path(net: nx.MultiDiGraph, a: URIRef, b: URIRef) -> list[Step]:
     try:
         nodes = nx.shortest_path(undirected, a, b)
     except nx.NetworkXNoPath:
-        raise UsageError("the two entities are not connected") from None
+        raise UsageError(
+            "the two entities are not connected by relations the article states "
+            "(--editorial also walks editorial links)"
+        ) from None
     steps = []
     for x, y in pairwise(nodes):
         if net.has_edge(x, y):

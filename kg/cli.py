@@ -473,11 +473,18 @@ def _labels(graph: Any, lang: str) -> dict[Any, str]:
 @click.argument("a")
 @click.argument("b")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True, help="Label language.")
+@click.option(
+    "--editorial",
+    is_flag=True,
+    help="Also walk editorial links (linzi-kg's classification and the links its editors add, "
+    "such as Zibo in Shandong), which the article does not state.",
+)
 @_graph_options
 def path(
     a: str,
     b: str,
     lang: str,
+    editorial: bool,
     data_dir: Path | None,
     source: Path | None,
     extra: tuple[Path, ...],
@@ -485,7 +492,8 @@ def path(
 ) -> None:
     """Print the shortest chain of relations between entities A and B.
 
-    A and B are Chinese or English names, or IRIs. Example:
+    A and B are Chinese or English names, or IRIs. Only relations the article
+    states are walked unless --editorial is given. Example:
     linzi-kg path 聚合顺 临淄区
     """
     from kg.analytics import describe_path, entity_network, shortest_path
@@ -493,7 +501,7 @@ def path(
 
     graph = _load(data_dir, source, extra, store)
     start, end = find_entity(graph.asserted, a), find_entity(graph.asserted, b)
-    steps = shortest_path(entity_network(graph.asserted), start, end)
+    steps = shortest_path(entity_network(graph.asserted, editorial=editorial), start, end)
     names = _labels(graph.full_graph(), lang)
     click.echo(describe_path(steps, start, names, names))
     click.echo(f"({len(steps)} link{'s' if len(steps) != 1 else ''})")

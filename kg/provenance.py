@@ -19,7 +19,11 @@ from kg.errors import Problem, SourceTextError
 from kg.resources import find_source
 
 if TYPE_CHECKING:  # the query path reads the text without loading the YAML tooling
+    from rdflib import Graph, URIRef
+
     from kg.authoring import Dataset, Link, Span, Where
+
+    Triple = tuple[URIRef, URIRef, URIRef]
 
 
 @dataclass(frozen=True)
@@ -198,6 +202,32 @@ def check_spans(dataset: Dataset, source: SourceText) -> list[Problem]:
             )
         )
     return problems
+
+
+def editorial_triples(graph: Graph) -> set[Triple]:
+    """The links that linzi-kg's editors made, not the article: every ``lz:classifiedUnder``
+    and every link whose statement is an ``lz:EditorialStatement`` (Zibo in Shandong).
+
+    >>> from kg.pipeline import build
+    >>> from kg.namespaces import ID, SCHEMA
+    >>> (ID["place/zibo"], SCHEMA.containedInPlace, ID["place/shandong"]) in editorial_triples(
+    ...     build(validate=False, check_source=False).graph)
+    True
+    """
+    from rdflib import URIRef
+    from rdflib.namespace import RDF
+
+    from kg.namespaces import LZ
+
+    found: set[Triple] = set()
+    for s, o in graph.subject_objects(LZ.classifiedUnder):
+        if isinstance(s, URIRef) and isinstance(o, URIRef):
+            found.add((s, LZ.classifiedUnder, o))
+    for stmt in graph.subjects(RDF.type, LZ.EditorialStatement):
+        subject, predicate, obj = (graph.value(stmt, x) for x in (RDF.subject, RDF.predicate, RDF.object))
+        if isinstance(subject, URIRef) and isinstance(predicate, URIRef) and isinstance(obj, URIRef):
+            found.add((subject, predicate, obj))
+    return found
 
 
 def locate(text: str, wording: str) -> list[Span]:

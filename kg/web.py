@@ -21,6 +21,7 @@ from starlette.routing import Route
 from kg import __version__
 from kg.errors import KGError, UsageError
 from kg.namespaces import ID, LZ, OA, PROV, QB, SDMX_ATTR, SDMX_DIM, SDMX_MEASURE, SKOS
+from kg.provenance import editorial_triples
 from kg.stats import curie
 
 SITE_TITLE = "临淄区政府工作报告知识图谱"
@@ -330,6 +331,7 @@ async def entity(request: Request) -> Response:
         return Response(body, media_type=media_type, headers={"Vary": "Accept"})
     facts, outgoing, incoming = [], [], []
     skip = {RDFS.label, RDF.type, PROV.wasDerivedFrom}
+    editorial = editorial_triples(kg.asserted)
     for p, o in sorted(kg.asserted.predicate_objects(node)):
         if p in skip:
             continue
@@ -341,7 +343,7 @@ async def entity(request: Request) -> Response:
                     "p": _label(request, p),
                     "href": local_href(o),
                     "label": _label(request, o),
-                    "editorial": p == LZ.classifiedUnder,
+                    "editorial": (node, p, o) in editorial,
                 }
             )
     for s, p in sorted(kg.asserted.subject_predicates(node)):
@@ -353,7 +355,7 @@ async def entity(request: Request) -> Response:
                     "p": _label(request, p),
                     "href": local_href(s),
                     "label": _label(request, s),
-                    "editorial": p == LZ.classifiedUnder,
+                    "editorial": (s, p, node) in editorial,
                 }
             )
     spans: list[dict[str, Any]] = []

@@ -135,6 +135,14 @@ def test_path_in_english_by_iri() -> None:
     assert out.startswith("Cai Huagang -[holds]-> Head of Linzi District")
 
 
+def test_path_walks_editorial_links_only_when_asked() -> None:
+    # The article never says Zibo lies in Shandong; the editors' link is not walked by default.
+    code, out = run("path", "临淄区", "山东省")
+    assert code == 2 and "not connected by relations the article states" in out and "--editorial" in out
+    code, out = run("path", "临淄区", "山东省", "--editorial")
+    assert code == 0 and out.splitlines()[0] == "临淄区 -[隶属于]-> 淄博市 -[隶属于]-> 山东省"
+
+
 def test_path_ambiguous_and_unknown() -> None:
     code, out = run("path", "石化", "临淄区")
     assert code == 2 and "be more specific" in out and "鑫泰石化" in out

@@ -344,3 +344,9 @@ def test_entity_negotiation_respects_q_zero(client: TestClient) -> None:
     r = client.get("/id/place/linzi", headers={"accept": "text/html;q=0, text/turtle"})
     assert r.headers["content-type"].startswith("text/turtle")
     assert client.get("/id/place/linzi", params={"format": "html"}).headers["content-type"].startswith("text/html")
+
+
+def test_entity_page_marks_editorial_links(client) -> None:  # type: ignore[no-untyped-def]
+    page = client.get("/id/place/zibo", headers={"accept": "text/html"}).text
+    link = page[page.index("/id/place/shandong") :]
+    assert "editorial" in link[: link.index("</li>")]

@@ -19,6 +19,7 @@ from rdflib.namespace import RDF, RDFS
 
 from kg.inference import superclasses
 from kg.namespaces import LZ, OA, PROV, QB, SDMX_ATTR, SDMX_DIM, SDMX_MEASURE
+from kg.provenance import editorial_triples
 from kg.stats import curie
 from kg.terms import canonical
 
@@ -204,14 +205,16 @@ def to_networkx(
         net.nodes[key]["figures"] = sorted(entries, key=lambda e: (e["indicator"], e["year"]))
 
     skip = {RDF.type, PROV.wasDerivedFrom, RDF.subject, RDF.object, RDF.predicate}
+    editorial = editorial_triples(graph)
     for s, p, o in graph:
         if not isinstance(p, URIRef) or p in skip or s == o:
             continue
         if str(s) in net and str(o) in net:
-            if p == LZ.classifiedUnder and not options.editorial:
+            is_editorial = (s, p, o) in editorial
+            if is_editorial and not options.editorial:
                 continue
             pzh, pen = prop_labels(p)
-            _link(net, s, o, p, pzh, pen, editorial=p == LZ.classifiedUnder)
+            _link(net, s, o, p, pzh, pen, editorial=is_editorial)
     if options.provenance:
         for s, o in graph.subject_objects(PROV.wasDerivedFrom):
             if str(s) in net and str(o) in net:
