@@ -23,6 +23,7 @@ from kg.errors import DataError, Problem
 
 Span = tuple[int, int]
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_MONTH_DAY = re.compile(r"^--(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$")
 
 
 class _Map(dict[Any, Any]):
@@ -370,13 +371,16 @@ class _Reader:
                     self.problem(where, key, f"must be a non-negative integer, got {value!r}", line)
                     return None
             elif spec.kind is model.ValueKind.DATE:
-                if isinstance(value, str):
+                # "--02-02" (xsd:gMonthDay) when the text gives day and month only.
+                if isinstance(value, str) and not _MONTH_DAY.match(value):
                     try:
                         value = dt.date.fromisoformat(value)
                     except ValueError:
                         pass
-                if not isinstance(value, dt.date):
-                    self.problem(where, key, f"must be a date such as 2023-02-02, got {value!r}", line)
+                if not isinstance(value, dt.date) and not (isinstance(value, str) and _MONTH_DAY.match(value)):
+                    self.problem(
+                        where, key, f"must be a date such as 2023-02-02, or --02-02 without a year, got {value!r}", line
+                    )
                     return None
             else:
                 if isinstance(value, int) and not isinstance(value, bool):

@@ -174,8 +174,8 @@ class _Builder:
         if link.editorial or (spec is not None and spec.editorial):
             g.add((stmt, RDF.type, LZ.EditorialStatement))
             g.add((stmt, PROV.wasAttributedTo, EDITORS))
-            if link.note:
-                g.add((stmt, RDFS.comment, Literal(link.note, lang="en")))
+            note = link.note or "editorial classification by linzi-kg: the article does not place it under this action"
+            g.add((stmt, RDFS.comment, Literal(note, lang="en")))
         else:
             self.add_spans(stmt, link.spans)
 
@@ -224,7 +224,8 @@ def _literal(value: object, kind: model.ValueKind) -> Literal:
     if kind is model.ValueKind.INTEGER:
         return Literal(int(str(value)), datatype=XSD.integer)
     if kind is model.ValueKind.DATE:
-        return Literal(str(value), datatype=XSD.date)
+        text = str(value)
+        return Literal(text, datatype=XSD.gMonthDay if text.startswith("--") else XSD.date)
     return Literal(str(value))
 
 

@@ -48,7 +48,12 @@ def literal(value: object) -> list[Literal]:
     if isinstance(value, int):
         return [Literal(value, datatype=XSD.integer)]
     text = str(value)
-    return [Literal(text, lang="zh"), Literal(text), Literal(text, datatype=XSD.date)]
+    return [
+        Literal(text, lang="zh"),
+        Literal(text),
+        Literal(text, datatype=XSD.date),
+        Literal(text, datatype=XSD.gMonthDay),
+    ]
 
 
 def holds(graph: Graph, item: dict[str, Any]) -> bool:
@@ -61,6 +66,11 @@ def holds(graph: Graph, item: dict[str, Any]) -> bool:
             return False
         stmts = set(graph.subjects(RDF.subject, s)) & set(graph.subjects(RDF.predicate, p))
         return any((st, RDF.object, o) in graph and overlaps(spans(graph, st), span) for st in stmts)
+    if "editorial" in item:
+        # The text suggests it (`span`) but does not state it: the editors' link, marked.
+        s, p, o = (term(x) for x in item["editorial"])
+        stmts = set(graph.subjects(RDF.subject, s)) & set(graph.subjects(RDF.object, o))
+        return (s, p, o) in graph and any((st, RDF.type, LZ.EditorialStatement) in graph for st in stmts)
     if "value" in item:
         s, p, v = item["value"]
         subject = term(s)
