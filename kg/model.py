@@ -210,6 +210,7 @@ COMPARATORS: dict[str, URIRef] = {
     ">=": LZ.AtLeast,
     ">": LZ.Exceeding,
     "~": LZ.Approximately,
+    "<=": LZ.AtMost,
 }
 MODALITIES: dict[str, URIRef] = {
     "plan": LZ.Planned,
@@ -239,6 +240,7 @@ UNITS: dict[str, UnitInfo] = {
     "万吨": _unit(LZUNIT.WanTonne, 10_000, UNIT.TONNE),
     "吨": _unit(UNIT.TONNE),
     "%": _unit(UNIT.PERCENT),
+    "个百分点": _unit(LZUNIT.PercentagePoint),
     "公里": _unit(UNIT.KiloM),
     "位": _unit(LZUNIT.RankPosition),
     # Counters: the article's measure words all count items.

@@ -26,10 +26,14 @@ class LZ(DefinedNamespace):
     AdministrativeDivision: URIRef
     Approximately: URIRef
     AtLeast: URIRef
+    AtMost: URIRef
     ChainSet: URIRef
     Challenge: URIRef
     City: URIRef
     Comparator: URIRef
+    Consistent: URIRef
+    ConsistentWithinRounding: URIRef
+    Contradiction: URIRef
     DevelopmentGoals: URIRef
     District: URIRef
     EditorialClassification: URIRef
@@ -43,6 +47,7 @@ class LZ(DefinedNamespace):
     EnvironmentalProject: URIRef
     Equal: URIRef
     Exceeding: URIRef
+    ExplainedByBasis: URIRef
     FinancingProject: URIRef
     FocusArea: URIRef
     Framework: URIRef
@@ -56,6 +61,7 @@ class LZ(DefinedNamespace):
     Industry: URIRef
     IndustryChain: URIRef
     IndustryCluster: URIRef
+    LooseBounds: URIRef
     Mechanism: URIRef
     MediaOrganization: URIRef
     Meeting: URIRef
@@ -80,6 +86,7 @@ class LZ(DefinedNamespace):
     TechRenovationProject: URIRef
     TransportProject: URIRef
     ValueStatus: URIRef
+    Verdict: URIRef
     Vision: URIRef
     WorkReport: URIRef
     WorkStyle: URIRef
@@ -91,6 +98,7 @@ class LZ(DefinedNamespace):
     carriedOutBy: URIRef
     carries: URIRef
     characterCount: URIRef
+    checkRule: URIRef
     classifiedUnder: URIRef
     comparator: URIRef
     comparatorScheme: URIRef
@@ -105,6 +113,7 @@ class LZ(DefinedNamespace):
     componentWording: URIRef
     convenedBy: URIRef
     correspondent: URIRef
+    declaredBasis: URIRef
     declaredCount: URIRef
     delivery: URIRef
     emphasis: URIRef
@@ -112,6 +121,7 @@ class LZ(DefinedNamespace):
     fileName: URIRef
     focusArea: URIRef
     focusesOn: URIRef
+    formula: URIRef
     foundationIndustry: URIRef
     guidedBy: URIRef
     heldIn: URIRef
@@ -140,6 +150,8 @@ class LZ(DefinedNamespace):
     timeOfDay: URIRef
     valueStatus: URIRef
     valueStatusScheme: URIRef
+    verdict: URIRef
+    verdictScheme: URIRef
 
 
 class LZUNIT(DefinedNamespace):
@@ -148,6 +160,7 @@ class LZUNIT(DefinedNamespace):
     _NS = Namespace(BASE + "unit/")
     _fail = True
 
+    PercentagePoint: URIRef
     RankPosition: URIRef
     WanKiloW: URIRef
     WanTonne: URIRef
@@ -169,6 +182,8 @@ DCTERMS = Namespace("http://purl.org/dc/terms/")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 VANN = Namespace("http://purl.org/vocab/vann/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
+# Findings of the consistency checks (kg.checks) are W3C DQV quality annotations.
+DQV = Namespace("http://www.w3.org/ns/dqv#")
 ONTOLOGY_IRI = URIRef(BASE + "ontology")
 
 #: Prefixes bound in every serialization and offered to every query.

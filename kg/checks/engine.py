@@ -1,0 +1,518 @@
+"""Run the rules over the figures of the graph and say what fits together.
+
+Each kind of rule matches figures to its roles (same area; the year and
+status the kind asks for; the same project when both name one), evaluates
+the rule's formula on the intervals the printed figures allow, and judges
+the stated figure against the derived interval (:mod:`kg.checks.verdict`).
+Every finding cites its figures with their spans and sentences, the formula
+and the numbers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from kg.checks.figures import Figure
+from kg.checks.formula import Formula
+from kg.checks.interval import Interval, number
+from kg.checks.rules import GENERIC, KIND_ROLES, LIST_ROLES, Kind, Rule, RuleSet, Severity, Tolerance, indicator_matches
+from kg.checks.verdict import ALARMS, Verdict, bound_gap, judge
+
+_PERCENT_UNITS = {"http://qudt.org/vocab/unit/PERCENT", "https://w3id.org/linzi-kg/unit/PercentagePoint"}
+#: Combinations tried per rule and area, so a pathological graph cannot explode.
+_MAX_COMBINATIONS = 64
+
+
+@dataclass(frozen=True)
+class Cited:
+    """A figure as one role of a finding: the figure and the interval used."""
+
+    role: str
+    figure: Figure
+    interval: Interval
+
+
+@dataclass(frozen=True)
+class Suppressed:
+    """Why a finding is not raised: a reviewed, known cause."""
+
+    reason: str
+    reviewer: str
+    where: str
+
+
+@dataclass
+class Finding:
+    """What one rule says about one set of figures."""
+
+    rule: Rule
+    verdict: Verdict
+    explanation: str
+    cited: list[Cited]
+    formula: str
+    numbers: dict[str, str] = field(default_factory=dict)
+    suppressed: Suppressed | None = None
+
+    @property
+    def id(self) -> str:
+        """Stable: the rule and the figures' IRIs."""
+        key = "\n".join([self.rule.id, *sorted(c.figure.iri for c in self.cited)])
+        return f"{self.rule.id}-{hashlib.sha256(key.encode()).hexdigest()[:10]}"
+
+    @property
+    def alarm(self) -> bool:
+        """A verdict that needs a reader, not suppressed, of severity above info."""
+        return self.verdict in ALARMS and self.suppressed is None and self.rule.severity is not Severity.INFO
+
+    @property
+    def figures(self) -> list[Figure]:
+        return [c.figure for c in self.cited]
+
+
+@dataclass
+class CheckReport:
+    """All findings of a run, in a stable order."""
+
+    findings: list[Finding]
+    rules: RuleSet
+    figures: int
+
+    @property
+    def alarms(self) -> list[Finding]:
+        return [f for f in self.findings if f.alarm]
+
+    def counts(self) -> dict[str, int]:
+        out = {v.value: 0 for v in Verdict}
+        for f in self.findings:
+            out[f.verdict.value] += 1
+        return out
+
+    def for_figure(self, iri: str) -> list[Finding]:
+        return [f for f in self.findings if any(c.figure.iri == iri for c in f.cited)]
+
+
+def run_rules(figures: list[Figure], rules: RuleSet) -> list[Finding]:
+    """Every finding of every rule over ``figures``."""
+    findings: list[Finding] = []
+    by_area: dict[str, list[Figure]] = defaultdict(list)
+    for fig in figures:
+        by_area[fig.area].append(fig)
+    for rule in rules.rules:
+        for area_figures in by_area.values():
+            if rule.kind in GENERIC:
+                findings.extend(_GENERIC[rule.kind](rule, area_figures, rules))
+            else:
+                findings.extend(_relational(rule, area_figures, rules))
+    findings.sort(key=lambda f: (f.figures[0].area, f.rule.id, f.id))
+    return findings
+
+
+# -- relational rules (a formula over roles) ---------------------------------
+
+
+def _matching(rule: Rule, key: str, figures: Iterable[Figure]) -> list[Figure]:
+    refs = rule.indicators(key)
+    return [f for f in figures if any(indicator_matches(r, f.indicator) or r == f.indicator_label for r in refs)]
+
+
+def _interval(fig: Figure, rule: Rule, rules: RuleSet) -> Interval:
+    about = rules.about if rule.tolerance is not Tolerance.PRINTED else 0.0
+    interval = fig.normalized(about=about)
+    if rule.tolerance is Tolerance.RULE and rule.slack:
+        interval = interval + Interval(-rule.slack * fig.multiplier, rule.slack * fig.multiplier)
+    return interval
+
+
+def _relational(rule: Rule, figures: list[Figure], rules: RuleSet) -> Iterator[Finding]:
+    roles = KIND_ROLES[rule.kind]
+    anchor_role = next(iter(roles))
+    pools = {role: _matching(rule, spec[0], figures) for role, spec in roles.items()}
+    if rule.kind is Kind.RESPECTIVELY or rule.kind is Kind.COMPONENTS:
+        yield from _lists(rule, pools, rules)
+        return
+    for anchor in pools[anchor_role]:
+        chosen: dict[str, list[Figure]] = {}
+        for role, (_, offset, status) in roles.items():
+            if role == anchor_role:
+                chosen[role] = [anchor]
+                continue
+            want = anchor.status if status == "same" else status
+            chosen[role] = [
+                f
+                for f in pools[role]
+                if f.year == anchor.year + offset
+                and (want == "any" or f.status == want)
+                and f.iri != anchor.iri
+                and (f.about is None or anchor.about is None or f.about == anchor.about)
+            ]
+        present = [r for r in roles if chosen[r]]
+        missing = [r for r in roles if not chosen[r]]
+        for combo in itertools.islice(itertools.product(*(chosen[r] for r in present)), _MAX_COMBINATIONS):
+            bound: dict[str, Figure | list[Figure]] = dict(zip(present, combo, strict=True))
+            finding = _evaluate(rule, rules, bound, missing)
+            if finding is not None:
+                yield finding
+
+
+def _lists(rule: Rule, pools: dict[str, list[Figure]], rules: RuleSet) -> Iterator[Finding]:
+    parts_refs = rule.indicators("parts")
+    groups: dict[tuple[int, str, str | None], list[Figure]] = defaultdict(list)
+    for fig in pools["parts"]:
+        groups[(fig.year, fig.status, fig.about)].append(fig)
+    for (year, status, _), parts in sorted(groups.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+        totals = [f for f in pools.get("total", []) if f.year == year and f.status == status]
+        found = {
+            r for r in parts_refs if any(indicator_matches(r, p.indicator) or r == p.indicator_label for p in parts)
+        }
+        if rule.kind is Kind.RESPECTIVELY and len(found) < len(parts_refs):
+            lacking = [r for r in parts_refs if r not in found]
+            cited = [Cited("parts", p, _interval(p, rule, rules)) for p in parts]
+            yield Finding(
+                rule,
+                Verdict.CONTRADICTION,
+                f"the 分别 list names {len(parts_refs)} items but {len(found)} values were found for {year}; "
+                f"no value for {', '.join(lacking)}",
+                cited,
+                f"count(values) = count(items) = {len(parts_refs)}",
+                {"items": str(len(parts_refs)), "values": str(len(found))},
+            )
+            continue
+        units = {p.base_unit for p in parts}
+        if rule.kind is Kind.RESPECTIVELY and len(units) > 1:
+            cited = [Cited("parts", p, _interval(p, rule, rules)) for p in parts]
+            yield Finding(
+                rule,
+                Verdict.CONTRADICTION,
+                "the values of one 分别 list are in units of different dimensions: "
+                + ", ".join(f"{p.indicator_label} {p.shown}" for p in parts),
+                cited,
+                "unit(parts) all equal",
+            )
+            continue
+        candidates: list[Figure | None] = [*totals] or [None]
+        for total in candidates:
+            bound: dict[str, Figure | list[Figure]] = {"parts": parts}
+            missing: list[str] = []
+            if total is not None:
+                bound["total"] = total
+            else:
+                missing.append("total")
+            finding = _evaluate(rule, rules, bound, missing)
+            if finding is not None:
+                yield finding
+
+
+def _env(
+    rule: Rule, rules: RuleSet, bound: dict[str, Figure | list[Figure]]
+) -> tuple[dict[str, object], dict[str, object]]:
+    intervals: dict[str, object] = {}
+    values: dict[str, object] = {}
+    for role, fig in bound.items():
+        if isinstance(fig, list):
+            intervals[role] = [_interval(f, rule, rules) for f in fig]
+            values[role] = [f.center * f.multiplier for f in fig]
+        else:
+            intervals[role] = _interval(fig, rule, rules)
+            values[role] = fig.center * fig.multiplier
+    return intervals, values
+
+
+def _cite(rule: Rule, rules: RuleSet, bound: dict[str, Figure | list[Figure]]) -> list[Cited]:
+    cited = []
+    for role, fig in bound.items():
+        for f in fig if isinstance(fig, list) else [fig]:
+            cited.append(
+                Cited(role, f, f.interval(about=rules.about if rule.tolerance is not Tolerance.PRINTED else 0.0))
+            )
+    return cited
+
+
+def _display_unit(figs: list[Figure], target: Figure | None) -> tuple[float, str]:
+    """How to show a derived number: in the target's unit, else in the first
+    non-percent figure's printed unit."""
+    if target is not None:
+        return target.multiplier, target.unit_label
+    for f in figs:
+        if f.unit not in _PERCENT_UNITS:
+            return f.multiplier, f.unit_label
+    return 1.0, figs[0].unit_label if figs else ""
+
+
+def _scaled(interval: Interval, scale: float) -> Interval:
+    return interval / scale if scale not in (0.0, 1.0) else interval
+
+
+def _evaluate(
+    rule: Rule, rules: RuleSet, bound: dict[str, Figure | list[Figure]], missing: list[str]
+) -> Finding | None:
+    formula = rule.formula
+    assert formula is not None
+    loose = rule.loose if rule.loose is not None else rules.loose
+    cited = _cite(rule, rules, bound)
+    figs = [c.figure for c in cited]
+    intervals, values = _env(rule, rules, bound)
+    target_fig = bound.get(formula.target)
+    target = target_fig if isinstance(target_fig, Figure) else None
+    if missing:
+        return _derived(rule, rules, bound, missing, intervals, values, cited)
+    if not formula.roles <= set(bound):
+        return None
+    derived = formula.evaluate(intervals)
+    derived_value = formula.evaluate(values)
+    scale, unit = _display_unit(figs, target)
+    numbers = {
+        c.role
+        if c.role not in LIST_ROLES
+        else f"{c.role}:{c.figure.indicator_label}": f"{c.figure.shown} → {c.interval.text()}"
+        for c in cited
+    }
+    if target is None:
+        # A derived quantity with no stated counterpart (the average of a total over a count).
+        env = dict(intervals)
+        env[formula.target] = derived
+        verdict = Verdict.CONSISTENT
+        broken = [b.text for b in rule.bounds if _bound_fails(b, env)]
+        if broken:
+            verdict = Verdict.CONTRADICTION
+        numbers[formula.target] = f"{number(derived_value / scale)}{unit} {_scaled(derived, scale).text()}"
+        text = (
+            f"{formula.target} = {number(derived_value / scale)}{unit} (values the printed figures allow: "
+            f"{_scaled(derived, scale).text()}{unit})"
+        )
+        text += f"; fails {', '.join(broken)}" if broken else "; nothing stated contradicts it"
+        return _finish(rule, verdict, text, cited, numbers, figs)
+    stated = intervals[formula.target]
+    assert isinstance(stated, Interval)
+    stated_value = target.center * target.multiplier
+    verdict = judge(stated, stated_value, derived, derived_value, formula.relation, loose=loose * target.multiplier)
+    numbers["derived"] = f"{number(derived_value / scale)}{unit} {_scaled(derived, scale).text()}"
+    parts = [
+        f"stated {target.indicator_label} {target.shown} {_scaled(stated, scale).text()}{unit}; "
+        f"from the formula {number(derived_value / scale)}{unit}, values allowed {_scaled(derived, scale).text()}{unit}"
+    ]
+    if verdict is Verdict.LOOSE:
+        gap = bound_gap(stated, derived)
+        gap_unit = "个百分点" if unit == "%" else unit
+        parts.append(
+            f"the bounds are {number((gap or 0.0) / scale, 2)}{gap_unit} apart (more than {number(loose)}{gap_unit})"
+        )
+        if rule.inverse is not None and rule.inverse.target in bound:
+            parts.append(_inverse_note(rule.inverse, intervals, values, bound))
+        if rule.loose_cause:
+            parts.append(f"likely cause: {rule.loose_cause}")
+    elif verdict is Verdict.CONTRADICTION and rule.alternative is not None and rule.alternative.roles <= set(bound):
+        alt = rule.alternative.evaluate(intervals)
+        if stated.intersects(alt):
+            parts.append(f"it fits {rule.alternative.text} ({alt.text()}): {rule.alternative_note}")
+    elif verdict is Verdict.ROUNDING:
+        parts.append("the difference is within the printed precision")
+    return _finish(rule, verdict, "; ".join(parts), cited, numbers, figs)
+
+
+def _inverse_note(
+    inverse: Formula, intervals: dict[str, object], values: dict[str, object], bound: dict[str, Figure | list[Figure]]
+) -> str:
+    other = bound[inverse.target]
+    assert isinstance(other, Figure)
+    implied = inverse.evaluate(intervals) / other.multiplier
+    point = inverse.evaluate(values) / other.multiplier
+    note = (
+        f"{inverse.text} gives {other.indicator_label} {number(point, 1)}{other.unit_label} "
+        f"(values allowed {implied.text()}) against the stated {other.shown}"
+    )
+    if other.value and not math.isnan(point):
+        note += f", {number(abs(point - other.center) / abs(other.center) * 100, 1)}% apart"
+    return note
+
+
+def _bound_fails(bound: Formula, env: dict[str, object]) -> bool:
+    """Whether no allowed value can satisfy ``bound`` (``share <= 100``)."""
+    left = env.get(bound.target)
+    if not isinstance(left, Interval) or not bound.roles <= set(env):
+        return False
+    right = bound.evaluate(env)
+    if not isinstance(right, Interval):
+        right = Interval.exact(right)
+    return judge(left, left.lo, right, right.lo, bound.relation, loose=math.inf) is Verdict.CONTRADICTION
+
+
+def _derived(
+    rule: Rule,
+    rules: RuleSet,
+    bound: dict[str, Figure | list[Figure]],
+    missing: list[str],
+    intervals: dict[str, object],
+    values: dict[str, object],
+    cited: list[Cited],
+) -> Finding | None:
+    """A role the text does not state: derive it with the rule's ``solve``
+    formula (the total behind a share) and check the rule's ``bounds``."""
+    if len(missing) != 1 or missing[0] not in rule.solve:
+        return None
+    solve = rule.solve[missing[0]]
+    if not solve.roles <= set(bound):
+        return None
+    derived = solve.evaluate(intervals)
+    derived_value = solve.evaluate(values)
+    figs = [c.figure for c in cited]
+    scale, unit = _display_unit(figs, None)
+    env = dict(intervals)
+    env[missing[0]] = derived
+    broken = [b.text for b in rule.bounds if _bound_fails(b, env)]
+    numbers = {c.role: f"{c.figure.shown} → {c.interval.text()}" for c in cited}
+    numbers[missing[0]] = f"{number(derived_value / scale)}{unit} {_scaled(derived, scale).text()} (derived)"
+    refs = ", ".join(rule.indicators(KIND_ROLES[rule.kind][missing[0]][0]))
+    text = (
+        f"the text states no {missing[0]} ({refs}); {solve.text} gives {number(derived_value / scale)}{unit}, "
+        f"values allowed {_scaled(derived, scale).text()}{unit}"
+    )
+    if broken:
+        text += f"; fails {', '.join(broken)}"
+    else:
+        text += f"; {', '.join(b.text for b in rule.bounds) or 'nothing'} holds"
+    verdict = Verdict.CONTRADICTION if broken else Verdict.CONSISTENT
+    return _finish(
+        rule, verdict, text, cited, numbers, figs, formula=f"{rule.formula.text if rule.formula else ''}; {solve.text}"
+    )
+
+
+def _finish(
+    rule: Rule,
+    verdict: Verdict,
+    text: str,
+    cited: list[Cited],
+    numbers: dict[str, str],
+    figs: list[Figure],
+    *,
+    formula: str | None = None,
+) -> Finding:
+    if verdict in ALARMS:
+        declared = [(f, b) for f in figs for b in f.basis]
+        if declared:
+            verdict = Verdict.BASIS
+            text += "; explained by the declared basis: " + ", ".join(
+                f"{b} ({f.indicator_label} {f.shown})" for f, b in declared
+            )
+    return Finding(
+        rule, verdict, text, cited, formula or (rule.formula.text if rule.formula else rule.kind.value), numbers
+    )
+
+
+# -- generic rules (every indicator) -----------------------------------------
+
+
+def _selected(rule: Rule, figures: list[Figure]) -> list[Figure]:
+    if not rule.relates:
+        return figures
+    refs = [r for values in rule.relates.values() for r in values]
+    return [f for f in figures if any(indicator_matches(r, f.indicator) or r == f.indicator_label for r in refs)]
+
+
+def _duplicates(rule: Rule, figures: list[Figure], rules: RuleSet) -> Iterator[Finding]:
+    groups: dict[tuple[str, int, str, str | None], list[Figure]] = defaultdict(list)
+    for f in _selected(rule, figures):
+        groups[(f.indicator, f.year, f.status, f.about)].append(f)
+    for group in groups.values():
+        for a, b in itertools.combinations(group, 2):
+            if a.base_unit != b.base_unit:
+                continue  # the unit-mismatch rule speaks to that
+            if a.value * _dec(a.multiplier) == b.value * _dec(b.multiplier) and a.comparator == b.comparator:
+                continue
+            ia, ib = _interval(a, rule, rules), _interval(b, rule, rules)
+            verdict = judge(
+                ia, a.center * a.multiplier, ib, b.center * b.multiplier, "=", loose=rules.loose * a.multiplier
+            )
+            text = (
+                f"{a.indicator_label} {a.year} ({a.status}) is stated as {a.shown} "
+                f"{a.interval(about=rules.about).text()} "
+                f"and as {b.shown} {b.interval(about=rules.about).text()}"
+            )
+            cited = [Cited("a", a, a.interval(about=rules.about)), Cited("b", b, b.interval(about=rules.about))]
+            yield _finish(rule, verdict, text, cited, {"a": a.shown, "b": b.shown}, [a, b])
+
+
+def _dec(x: float) -> Decimal:
+    return Decimal(repr(x))
+
+
+def _actual_markers(rule: Rule, figures: list[Figure], rules: RuleSet) -> Iterator[Finding]:
+    markers = set(rule.markers)
+    for f in _selected(rule, figures):
+        if f.status != "actual" or f.modality not in markers:
+            continue
+        targets = [t for t in figures if t.indicator == f.indicator and t.year == f.year and t.status == "target"]
+        cited = [Cited("actual", f, f.interval(about=rules.about))]
+        cited += [Cited("target", t, t.interval(about=rules.about)) for t in targets[:1]]
+        text = f"{f.indicator_label} {f.year} is recorded as a result (actual) but worded as a target ({f.modality})"
+        if targets:
+            text += f"; the target of the same year is {targets[0].shown}"
+        yield _finish(rule, Verdict.CONTRADICTION, text, cited, {"modality": str(f.modality)}, [])
+
+
+def _unit_mismatch(rule: Rule, figures: list[Figure], rules: RuleSet) -> Iterator[Finding]:
+    by_indicator: dict[str, list[Figure]] = defaultdict(list)
+    for f in _selected(rule, figures):
+        by_indicator[f.indicator].append(f)
+    for group in by_indicator.values():
+        first = group[0]
+        for other in group[1:]:
+            if other.base_unit != first.base_unit:
+                cited = [
+                    Cited("a", first, first.interval(about=rules.about)),
+                    Cited("b", other, other.interval(about=rules.about)),
+                ]
+                text = (
+                    f"{first.indicator_label} is in {first.unit_label} ({first.year} {first.shown}) and in "
+                    f"{other.unit_label} ({other.year} {other.shown}): units of different dimensions for one indicator"
+                )
+                yield _finish(
+                    rule, Verdict.CONTRADICTION, text, cited, {"a": first.unit_label, "b": other.unit_label}, []
+                )
+
+
+def _target_below(rule: Rule, figures: list[Figure], rules: RuleSet) -> Iterator[Finding]:
+    words = rule.wordings
+    for target in _selected(rule, figures):
+        if target.status != "target":
+            continue
+        worded = any(w in target.wording or any(w in (s.sentence or "") for s in target.spans) for w in words)
+        if not worded:
+            continue
+        previous = [
+            a
+            for a in figures
+            if a.indicator == target.indicator
+            and a.year == target.year - 1
+            and a.status == "actual"
+            and a.base_unit == target.base_unit
+        ]
+        for prev in previous:
+            it, ip = _interval(target, rule, rules), _interval(prev, rule, rules)
+            verdict = judge(
+                it, target.center * target.multiplier, ip, prev.center * prev.multiplier, ">=", loose=math.inf
+            )
+            if verdict is not Verdict.CONTRADICTION:
+                continue
+            cited = [
+                Cited("target", target, target.interval(about=rules.about)),
+                Cited("previous", prev, prev.interval(about=rules.about)),
+            ]
+            text = (
+                f"the {target.year} target {target.shown} is below the {prev.year} actual {prev.shown}, "
+                f"yet the text words it as growth ({'/'.join(words)})"
+            )
+            yield _finish(rule, verdict, text, cited, {"target": target.shown, "previous": prev.shown}, [target, prev])
+
+
+_GENERIC = {
+    Kind.DUPLICATE: _duplicates,
+    Kind.ACTUAL_MARKER: _actual_markers,
+    Kind.UNIT_MISMATCH: _unit_mismatch,
+    Kind.TARGET_BELOW_ACTUAL: _target_below,
+}
