@@ -112,6 +112,25 @@ def _print_counts(result: Any) -> None:
     )
 
 
+def _check_warnings(graph: Any, data_dir: Path | None, source: Path | None) -> None:
+    """The consistency checks as warnings under the validation report (they never fail it)."""
+    from kg.checks import check
+    from kg.checks.report import to_table
+    from kg.store import as_queryable
+
+    del data_dir  # the graph is already built from it
+    report = check(as_queryable(graph, source=source))
+    alarms = report.alarms
+    if not alarms:
+        click.echo(f"checks: no warnings ({len(report.findings)} relations among {report.figures} figures hold)")
+        return
+    click.echo(f"checks: {len(alarms)} warning(s) (`linzi-kg check` for every finding)")
+    from dataclasses import replace
+
+    for line in to_table(replace(report, findings=alarms), alarms_only=True).splitlines()[:-1]:
+        click.echo(f"  warning: {line}" if line.startswith("[") else f"  {line}" if line else "")
+
+
 @main.command()
 @_data_options
 @click.option(
@@ -164,8 +183,115 @@ def validate(data_dir: Path | None, source: Path | None, graph_file: Path | None
         report = ValidationReport()
     report.shacl_results = shacl_violations(graph)
     click.echo(report.text())
+    _check_warnings(graph, data_dir, source)
     if not report.ok:
         raise ValidationError("the graph does not conform; see the report above", report)
+
+
+_CHECK_FORMATS = ("table", "json", "turtle", "ntriples", "jsonld", "xml")
+
+
+@main.command("check")
+@click.option(
+    "--rules",
+    "rules_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Rules file (YAML; default: the packaged kg/checks/rules.yaml, whose head explains the fields).",
+)
+@click.option(
+    "--suppressions",
+    "suppressions_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Reviewed findings to put aside, each with reason and reviewer (default: kg/checks/suppressions.yaml).",
+)
+@click.option(
+    "--text",
+    "texts",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The source text of a --data document (matched by its SHA-256), to show its sentences; repeatable.",
+)
+@click.option(
+    "--about",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="Relative tolerance of 左右 (0.05 = ±5%%; default: the rules file's setting).",
+)
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(_CHECK_FORMATS),
+    default="table",
+    show_default=True,
+    help="table for people, json for machines, or the findings as RDF quality annotations.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@click.option("--alarms", is_flag=True, help="Show only the alarms: loose bounds and contradictions not suppressed.")
+@click.option("--strict", is_flag=True, help="Exit 1 when there is any alarm (for CI).")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write to FILE (atomically)."
+)
+@_graph_options
+def check_command(
+    rules_file: Path | None,
+    suppressions_file: Path | None,
+    texts: tuple[Path, ...],
+    about: float | None,
+    fmt: str,
+    as_json: bool,
+    alarms: bool,
+    strict: bool,
+    output: Path | None,
+    data_dir: Path | None,
+    source: Path | None,
+    extra: tuple[Path, ...],
+    store: Path | None,
+) -> None:
+    """Check which figures fit together: growth rates against their levels,
+    shares, completion rates, components and totals, 分别 lists, percentage
+    points, figures stated twice, results worded as targets, units, targets
+    below last year's result. Interval arithmetic respects printed precision
+    (94.3% is [94.25, 94.35)) and 以上/突破/以内/左右. Each finding has a verdict
+    (consistent, consistent-within-rounding, loose-bounds, declared-basis,
+    contradiction), cites the figures with their spans and sentences, the
+    formula and the numbers. Examples:
+
+    \b
+      linzi-kg check
+      linzi-kg check --json
+      linzi-kg check --data report-2024.ttl --text report-2024.txt --alarms
+      linzi-kg check -f turtle -o build/findings.ttl   # dqv:QualityAnnotation per finding
+    """
+    from kg.checks import check
+    from kg.checks.report import to_json, to_table
+
+    if as_json:
+        fmt = "json"
+    kg = _load(data_dir, source, extra, store)
+    report = check(kg, rules=rules_file, suppressions=suppressions_file, texts=texts, about=about)
+    if fmt == "table":
+        data = (to_table(report, alarms_only=alarms) + "\n").encode("utf-8")
+    elif fmt == "json":
+        data = (json.dumps(to_json(report, alarms_only=alarms), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    else:
+        from kg.checks.annotate import findings_graph
+        from kg.export import Format, serialize
+
+        data = serialize(findings_graph(report), Format(fmt))
+    if output is not None:
+        from kg.export import write_atomic
+
+        write_atomic(output, data)
+        click.echo(f"wrote {output} ({len(report.findings)} findings, {len(report.alarms)} alarms)")
+    else:
+        click.echo(data.decode("utf-8"), nl=False)
+    if strict and report.alarms:
+        ctx = click.get_current_context()
+        click.echo(f"error: {len(report.alarms)} alarm(s)", err=True)
+        ctx.exit(1)
 
 
 @main.command()

@@ -12,7 +12,7 @@ from checkdoc import Fig, write_document
 from kg.checks import Verdict, check
 from kg.checks.interval import Interval
 from kg.checks.rules import load_rules
-from kg.errors import DataError, UsageError
+from kg.errors import CheckFileError, UsageError
 
 RULES = """
 settings: {about: 0.05, loose: 1.0}
@@ -268,7 +268,7 @@ def test_interval_comparators() -> None:
 def test_bad_rules_files_name_file_line_and_field(tmp_path: Path, text: str, message: str) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text(text, encoding="utf-8")
-    with pytest.raises(DataError) as err:
+    with pytest.raises(CheckFileError) as err:
         load_rules(path)
     assert message in str(err.value) and "bad.yaml:" in str(err.value)
 

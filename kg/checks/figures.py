@@ -75,6 +75,20 @@ class Span:
     end: int
     sentence: str | None = None
     source: str | None = None  # the SHA-256 of the text, when the graph gives it
+    text: str | None = None  # the span's own text
+
+    def marked(self, width: int = 40) -> str:
+        """The sentence with the span in 【】, cut to about ``width`` characters each side."""
+        if self.sentence is None or self.text is None:
+            return ""
+        at = self.sentence.find(self.text)
+        if at < 0:
+            return self.sentence
+        before = self.sentence[max(0, at - width) : at]
+        after = self.sentence[at + len(self.text) : at + len(self.text) + width]
+        lead = "…" if at > width else ""
+        tail = "…" if at + len(self.text) + width < len(self.sentence) else ""
+        return f"{lead}{before}【{self.text}】{after}{tail}".replace("\n", " ")
 
 
 @dataclass
@@ -177,7 +191,8 @@ def fetch_figures(kg: KnowledgeGraph, *, texts: dict[str, SourceText] | None = N
             start, end = int(str(row["start"])), int(str(row["end"]))
             if (start, end) not in spans[iri]:
                 sha = str(row["sha"]) if row["sha"] is not None else None
-                spans[iri][(start, end)] = Span(start, end, _sentence(sources, sha, start, end), sha)
+                sentence, text = _sentence(sources, sha, start, end)
+                spans[iri][(start, end)] = Span(start, end, sentence, sha, text)
     out = []
     for iri, fig in figures.items():
         fig.spans = sorted(spans[iri].values(), key=lambda s: (s.start, s.end))
@@ -228,14 +243,14 @@ def _tail(iri: str) -> str:
     return iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
 
 
-def _sentence(sources: dict[str, SourceText], sha: str | None, start: int, end: int) -> str | None:
+def _sentence(sources: dict[str, SourceText], sha: str | None, start: int, end: int) -> tuple[str | None, str | None]:
     text = sources.get(sha) if sha is not None else None
     if text is None and sha is None and len(sources) == 1:
         text = next(iter(sources.values()))
     if text is None:
-        return None
+        return None, None
     try:
-        text.span(start, end)
+        own = text.span(start, end)
     except IndexError:
-        return None
-    return text.sentence(start, end)
+        return None, None
+    return text.sentence(start, end), own

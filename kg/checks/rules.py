@@ -24,7 +24,7 @@ import yaml
 
 from kg.authoring import _DuplicateKey, _Loader, _Map
 from kg.checks.formula import Formula
-from kg.errors import DataError, Problem, UsageError
+from kg.errors import CheckFileError, Problem, UsageError
 
 RULES_FILE = Path(__file__).with_name("rules.yaml")
 
@@ -139,23 +139,32 @@ def load_rules(path: str | os.PathLike[str] | None = None) -> RuleSet:
     """Read a rules file (the packaged one by default); every problem at once
     in one :class:`~kg.errors.DataError` naming file and line."""
     source = Path(path) if path is not None else RULES_FILE
+    doc = read_yaml(source, what="rules file", option="--rules")
+    label = str(source)
+    reader = _RuleReader(label)
+    return reader.read(doc, source)
+
+
+def read_yaml(source: Path, *, what: str, option: str) -> Any:
+    """A checks file parsed with line numbers (mappings remember their keys'
+    lines); a missing file is a UsageError naming ``option``, anything else
+    unreadable a :class:`~kg.errors.CheckFileError`."""
     label = str(source)
     try:
         text = source.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise UsageError(f"--rules {source}: no such file") from None
+        raise UsageError(f"{option} {source}: no such file") from None
     except (UnicodeDecodeError, IsADirectoryError, PermissionError) as exc:
-        raise DataError([Problem(label, None, None, None, f"cannot read the rules file: {exc}")]) from None
+        raise CheckFileError([Problem(label, None, None, None, f"cannot read it: {exc}")], what) from None
     try:
-        doc = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except _DuplicateKey as exc:
-        raise DataError([Problem(label, exc.line, None, str(exc.key), "duplicate key")]) from None
+        raise CheckFileError([Problem(label, exc.line, None, str(exc.key), "duplicate key")], what) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        raise DataError([Problem(label, line, None, None, f"not valid YAML: {getattr(exc, 'problem', exc)}")]) from None
-    reader = _RuleReader(label)
-    return reader.read(doc, source)
+        problem = Problem(label, line, None, None, f"not valid YAML: {getattr(exc, 'problem', exc)}")
+        raise CheckFileError([problem], what) from None
 
 
 _RULE_KEYS = {
@@ -190,12 +199,12 @@ class _RuleReader:
     def read(self, doc: Any, source: Path) -> RuleSet:
         if not isinstance(doc, _Map) or not isinstance(doc.get("rules"), list):
             self.problem(1, None, None, "the file must be a mapping with 'rules:' (a list) and optional 'settings:'")
-            raise DataError(self.problems)
-        settings = doc.get("settings") or {}
+            raise CheckFileError(self.problems, "rules file")
+        settings = doc.get("settings")
         about, loose = 0.05, 1.0
-        if not isinstance(settings, _Map):
+        if settings is not None and not isinstance(settings, _Map):
             self.problem(doc.key_lines.get("settings"), None, "settings", "must be a mapping")
-        else:
+        elif settings is not None:
             for key in settings:
                 if key not in ("about", "loose"):
                     self.problem(settings.key_lines.get(key), None, f"settings.{key}", "unknown setting (about, loose)")
@@ -212,7 +221,7 @@ class _RuleReader:
             seen.add(rule.id)
             rules.append(rule)
         if self.problems:
-            raise DataError(self.problems)
+            raise CheckFileError(self.problems, "rules file")
         return RuleSet(tuple(rules), about=about, loose=loose, path=source)
 
     def _number(self, item: Any, key: str, default: float, rid: str | None, where: str) -> float:

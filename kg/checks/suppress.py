@@ -15,13 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from kg.authoring import _DuplicateKey, _Loader, _Map
+from kg.authoring import _Map
 from kg.checks.engine import Finding, Suppressed
-from kg.checks.rules import indicator_matches
+from kg.checks.rules import indicator_matches, read_yaml
 from kg.checks.verdict import Verdict
-from kg.errors import DataError, Problem, UsageError
+from kg.errors import CheckFileError, Problem
 
 SUPPRESSIONS_FILE = Path(__file__).with_name("suppressions.yaml")
 _KEYS = {"rule", "figures", "reason", "reviewer", "verdict"}
@@ -47,31 +45,21 @@ def load_suppressions(path: str | os.PathLike[str] | None = None) -> list[Suppre
     """Read a suppressions file; every problem at once, with file and line."""
     source = Path(path) if path is not None else SUPPRESSIONS_FILE
     label = str(source)
-    try:
-        text = source.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise UsageError(f"--suppressions {source}: no such file") from None
-    except (UnicodeDecodeError, IsADirectoryError, PermissionError) as exc:
-        raise DataError([Problem(label, None, None, None, f"cannot read the suppressions file: {exc}")]) from None
-    try:
-        doc = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
-    except _DuplicateKey as exc:
-        raise DataError([Problem(label, exc.line, None, str(exc.key), "duplicate key")]) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise DataError([Problem(label, line, None, None, f"not valid YAML: {getattr(exc, 'problem', exc)}")]) from None
+    doc = read_yaml(source, what="suppressions file", option="--suppressions")
     if doc is None:
         return []
     entries = doc.get("suppressions") if isinstance(doc, _Map) else None
     if entries is None and isinstance(doc, _Map) and "suppressions" in doc:
         return []
     if not isinstance(entries, list):
-        raise DataError([Problem(label, 1, None, None, "the file must be a mapping with 'suppressions:' (a list)")])
+        raise CheckFileError(
+            [Problem(label, 1, None, None, "the file must be a mapping with 'suppressions:' (a list)")],
+            "suppressions file",
+        )
     problems: list[Problem] = []
     out = [s for item in entries if (s := _entry(item, label, problems)) is not None]
     if problems:
-        raise DataError(problems)
+        raise CheckFileError(problems, "suppressions file")
     return out
 
 
