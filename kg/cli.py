@@ -295,6 +295,60 @@ def check_command(
 
 
 @main.command()
+@click.option(
+    "--text",
+    "texts",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The source text of a --data document (matched by its SHA-256), to show its sentences; repeatable.",
+)
+@click.option(
+    "--about",
+    type=click.FloatRange(0, 1),
+    default=0.05,
+    show_default=True,
+    help="Relative tolerance of a 左右 target.",
+)
+@click.option("--year", type=int, default=None, help="Only the targets of this year.")
+@click.option(
+    "--outcome",
+    type=click.Choice(["met", "met-within-tolerance", "missed", "not-reported", "not-comparable"]),
+    multiple=True,
+    help="Only these outcomes (repeatable).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of the table.")
+@_graph_options
+def followup(
+    texts: tuple[Path, ...],
+    about: float,
+    year: int | None,
+    outcome: tuple[str, ...],
+    as_json: bool,
+    data_dir: Path | None,
+    source: Path | None,
+    extra: tuple[Path, ...],
+    store: Path | None,
+) -> None:
+    """Follow each target to its result: the target of year N in one report
+    and the actual of year N (same area and indicator) in a later one, loaded
+    with --data. Outcomes: met, met-within-tolerance, missed, not-reported,
+    not-comparable (base changed), with both figures' spans and sentences.
+    Example: linzi-kg followup --data report-2024.ttl --text report-2024.txt
+    """
+    from kg.checks import read_texts
+    from kg.checks.figures import fetch_figures
+    from kg.checks.followup import follow_up, followup_json, followup_table
+
+    kg = _load(data_dir, source, extra, store)
+    rows = follow_up(fetch_figures(kg, texts=read_texts(texts)), about=about)
+    rows = [r for r in rows if (year is None or r.target.year == year) and (not outcome or r.outcome in outcome)]
+    if as_json:
+        click.echo(json.dumps(followup_json(rows), ensure_ascii=False, indent=2))
+    else:
+        click.echo(followup_table(rows))
+
+
+@main.command()
 @_data_options
 @click.option(
     "--format",
