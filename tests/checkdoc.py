@@ -44,9 +44,16 @@ class Fig:
 
 
 def write_document(
-    directory: Path, name: str, text: str, figures: list[Fig], *, labels: dict[str, str] | None = None
+    directory: Path,
+    name: str,
+    text: str,
+    figures: list[Fig],
+    *,
+    labels: dict[str, str] | None = None,
+    extra: str = "",
 ) -> tuple[Path, Path]:
-    """Write ``name.txt`` and ``name.ttl``; return both paths."""
+    """Write ``name.txt`` and ``name.ttl`` (``extra``: more Turtle, with the
+    prefixes above); return both paths."""
     txt = directory / f"{name}.txt"
     txt.write_text(text, encoding="utf-8")
     sha = hashlib.sha256(text.encode("utf-8")).hexdigest()
@@ -90,6 +97,7 @@ def write_document(
             f"<{ID}{base}/selector/{start}-{end}> a oa:TextPositionSelector ; oa:start {start} ; oa:end {end} ."
         )
         out.append("\n".join(lines))
+    out.append(extra)
     ttl = directory / f"{name}.ttl"
     ttl.write_text("\n".join(out) + "\n", encoding="utf-8")
     return txt, ttl

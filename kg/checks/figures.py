@@ -57,7 +57,7 @@ SELECT ?thing ?label WHERE {
 """
 
 #: How a unit is written after a number, where its label is a name (个数, 百分比).
-_UNIT_SHOWN = {
+UNIT_SHOWN = {
     "http://qudt.org/vocab/unit/PERCENT": "%",
     "http://qudt.org/vocab/unit/NUM": "个",
     "https://w3id.org/linzi-kg/unit/PercentagePoint": "个百分点",
@@ -228,7 +228,7 @@ def _figure(row: Mapping[str, object], labels: dict[str, str]) -> Figure | None:
         value=value,
         printed=printed_number(value, wording),
         unit=unit,
-        unit_label=_UNIT_SHOWN.get(unit) or labels.get(unit, _tail(unit)),
+        unit_label=UNIT_SHOWN.get(unit) or labels.get(unit, _tail(unit)),
         multiplier=multiplier,
         base_unit=str(row["nunit"]) if row["nunit"] is not None else unit,
         comparator=str(row["comparator"]) if row["comparator"] is not None else "=",
