@@ -231,6 +231,7 @@ _CHECK_FORMATS = ("table", "json", "turtle", "ntriples", "jsonld", "xml")
 @click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
 @click.option("--alarms", is_flag=True, help="Show only the alarms: loose bounds and contradictions not suppressed.")
 @click.option("--strict", is_flag=True, help="Exit 1 when there is any alarm (for CI).")
+@click.option("--timing", is_flag=True, help="Also print, on stderr, how long fetching the figures and the rules took.")
 @click.option(
     "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write to FILE (atomically)."
 )
@@ -244,6 +245,7 @@ def check_command(
     as_json: bool,
     alarms: bool,
     strict: bool,
+    timing: bool,
     output: Path | None,
     data_dir: Path | None,
     source: Path | None,
@@ -272,6 +274,13 @@ def check_command(
         fmt = "json"
     kg = _load(data_dir, source, extra, store)
     report = check(kg, rules=rules_file, suppressions=suppressions_file, texts=texts, about=about)
+    if timing:
+        fetch, judge = report.seconds["fetch"], report.seconds["rules"]
+        click.echo(
+            f"checks: {report.figures} figures, {len(report.rules.rules)} rules: figures fetched by SPARQL in "
+            f"{fetch:.2f} s, rules run in {judge:.2f} s, {fetch + judge:.2f} s in all",
+            err=True,
+        )
     if fmt == "table":
         data = (to_table(report, alarms_only=alarms) + "\n").encode("utf-8")
     elif fmt == "json":

@@ -170,3 +170,17 @@ def test_about_option_widens_about(tmp_path: Path) -> None:
         return next(f["verdict"] for f in data["findings"] if f["rule"] == "t-growth")
 
     assert verdict(narrow) == "contradiction" and verdict(wide) == "consistent-within-rounding"
+
+
+def test_check_runs_on_synthetic_reports_and_times_itself(tmp_path: Path) -> None:
+    from kg.synth import write_synthetic
+
+    nt = tmp_path / "synth-3.nt"
+    write_synthetic(nt, 3, seed=1)
+    result = CliRunner().invoke(main, ["check", "--data", str(nt), "--json", "--timing"])
+    assert result.exit_code == 0, result.output
+    assert "figures fetched by SPARQL in" in result.stderr
+    data = json.loads(result.stdout)
+    growth = [f for f in data["findings"] if f["rule"] == "industrial-output-growth"]
+    # Linzi (report 0, in the data and the --data file alike) and the two imaginary districts.
+    assert len({f["figures"][0]["area"] for f in growth}) == 3

@@ -17,6 +17,7 @@ figures with their spans and sentences, and can be exported as a
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -56,10 +57,14 @@ def check(
     ruleset = rules if isinstance(rules, RuleSet) else load_rules(rules)
     if about is not None:
         ruleset = replace(ruleset, about=about)
+    suppressed = load_suppressions(suppressions)
+    started = time.perf_counter()
     figures = fetch_figures(kg, texts=read_texts(texts))
+    fetched = time.perf_counter()
     findings = run_rules(figures, ruleset)
-    apply(findings, load_suppressions(suppressions))
-    return CheckReport(findings, ruleset, len(figures))
+    apply(findings, suppressed)
+    seconds = {"fetch": fetched - started, "rules": time.perf_counter() - fetched}
+    return CheckReport(findings, ruleset, len(figures), seconds)
 
 
 def read_texts(paths: Sequence[str | os.PathLike[str]]) -> dict[str, SourceText]:

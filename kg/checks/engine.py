@@ -82,6 +82,7 @@ class CheckReport:
     findings: list[Finding]
     rules: RuleSet
     figures: int
+    seconds: dict[str, float] = field(default_factory=dict)  # fetch, rules: wall time of each part
 
     @property
     def alarms(self) -> list[Finding]:
