@@ -276,3 +276,21 @@ def test_bad_rules_files_name_file_line_and_field(tmp_path: Path, text: str, mes
 def test_missing_rules_file_is_a_usage_error(tmp_path: Path) -> None:
     with pytest.raises(UsageError):
         load_rules(tmp_path / "none.yaml")
+
+
+def test_a_zero_level_gives_no_finding(tmp_path: Path, rules_file: Path) -> None:
+    text = "去年工业产值0亿元。今年工业产值50亿元，增长10%。"
+    figs = [
+        Fig("o22", "output", 2022, "actual", "0", "亿元", "0亿元"),
+        Fig("o23", "output", 2023, "actual", "50", "亿元", "50亿元"),
+        Fig("g23", "output-growth", 2023, "actual", "10", "%", "10%"),
+    ]
+    assert [f for f in _report(tmp_path, rules_file, "zero", text, figs) if f.rule.id == "t-growth"] == []
+
+
+def test_a_binary_rules_file_is_one_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "rules.yaml"
+    path.write_bytes(b"\xff\xfe\x00rules")
+    with pytest.raises(CheckFileError) as err:
+        load_rules(path)
+    assert "rules.yaml" in str(err.value) and "cannot read it" in str(err.value)

@@ -266,6 +266,8 @@ def _evaluate(
         return None
     derived = formula.evaluate(intervals)
     derived_value = formula.evaluate(values)
+    if _uninformative(derived, derived_value):
+        return None  # a zero denominator: the figures say nothing about each other
     scale, unit = _display_unit(figs, target)
     numbers = {
         c.role
@@ -316,6 +318,10 @@ def _evaluate(
     return _finish(rule, verdict, "; ".join(parts), cited, numbers, figs)
 
 
+def _uninformative(derived: Interval, value: float) -> bool:
+    return math.isnan(value) or (math.isinf(derived.lo) and math.isinf(derived.hi))
+
+
 def _inverse_note(
     inverse: Formula, intervals: dict[str, object], values: dict[str, object], bound: dict[str, Figure | list[Figure]]
 ) -> str:
@@ -361,6 +367,8 @@ def _derived(
         return None
     derived = solve.evaluate(intervals)
     derived_value = solve.evaluate(values)
+    if _uninformative(derived, derived_value):
+        return None
     figs = [c.figure for c in cited]
     scale, unit = _display_unit(figs, None)
     env = dict(intervals)
