@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -110,8 +111,16 @@ def run_rules(figures: list[Figure], rules: RuleSet) -> list[Finding]:
                 findings.extend(_GENERIC[rule.kind](rule, area_figures, rules))
             else:
                 findings.extend(_relational(rule, area_figures, rules))
-    findings.sort(key=lambda f: (f.figures[0].area, f.rule.id, f.id))
-    return findings
+    # A general rule (by label templates) that finds what a specific rule found says nothing new.
+    seen: set[tuple[str, frozenset[str]]] = set()
+    unique = []
+    for f in findings:
+        key = (f.rule.kind.value, frozenset(c.figure.iri for c in f.cited))
+        if key not in seen:
+            seen.add(key)
+            unique.append(f)
+    unique.sort(key=lambda f: (f.figures[0].area, f.rule.id, f.id))
+    return unique
 
 
 # -- relational rules (a formula over roles) ---------------------------------
@@ -130,10 +139,37 @@ def _interval(fig: Figure, rule: Rule, rules: RuleSet) -> Interval:
     return interval
 
 
+def _templates(rule: Rule, figures: list[Figure]) -> Iterator[dict[str, list[Figure]]]:
+    """Pools of figures per role for a rule whose indicators are label
+    templates (``{name}增长`` and ``{name}``): one set of pools per name that
+    fills every template of the anchor role."""
+    roles = KIND_ROLES[rule.kind]
+    patterns = {
+        key: [re.compile("^" + re.escape(r).replace(re.escape("{name}"), "(.+)") + "$") for r in refs]
+        for key, refs in rule.relates.items()
+    }
+    anchor_key = next(iter(roles.values()))[0]
+    names = sorted({m.group(1) for f in figures for p in patterns[anchor_key] if (m := p.match(f.indicator_label))})
+    for name in names:
+        pools = {}
+        for role, (key, _, _) in roles.items():
+            wanted = {r.replace("{name}", name) for r in rule.relates.get(key, ())}
+            pools[role] = [f for f in figures if f.indicator_label in wanted]
+        yield pools
+
+
 def _relational(rule: Rule, figures: list[Figure], rules: RuleSet) -> Iterator[Finding]:
+    if any("{name}" in r for refs in rule.relates.values() for r in refs):
+        for pools in _templates(rule, figures):
+            yield from _pooled(rule, pools, rules)
+        return
+    roles = KIND_ROLES[rule.kind]
+    yield from _pooled(rule, {role: _matching(rule, spec[0], figures) for role, spec in roles.items()}, rules)
+
+
+def _pooled(rule: Rule, pools: dict[str, list[Figure]], rules: RuleSet) -> Iterator[Finding]:
     roles = KIND_ROLES[rule.kind]
     anchor_role = next(iter(roles))
-    pools = {role: _matching(rule, spec[0], figures) for role, spec in roles.items()}
     if rule.kind is Kind.RESPECTIVELY or rule.kind is Kind.COMPONENTS:
         yield from _lists(rule, pools, rules)
         return
@@ -376,15 +412,23 @@ def _derived(
     broken = [b.text for b in rule.bounds if _bound_fails(b, env)]
     numbers = {c.role: f"{c.figure.shown} → {c.interval.text()}" for c in cited}
     numbers[missing[0]] = f"{number(derived_value / scale)}{unit} {_scaled(derived, scale).text()} (derived)"
-    refs = ", ".join(rule.indicators(KIND_ROLES[rule.kind][missing[0]][0]))
+    roles = KIND_ROLES[rule.kind]
+    key, offset, _ = roles[missing[0]]
+    anchor = bound[next(iter(roles))]
+    year = (anchor[0] if isinstance(anchor, list) else anchor).year + offset
+    # Name the missing figure by a bound figure of the same indicator (growth: the level), else by the rule.
+    same = [f for role, f in bound.items() if isinstance(f, Figure) and roles[role][0] == key]
+    what = same[0].indicator_label if same else ", ".join(rule.indicators(key))
     text = (
-        f"the text states no {missing[0]} ({refs}); {solve.text} gives {number(derived_value / scale)}{unit}, "
+        f"the text states no {missing[0]} ({what}, {year}); {solve.text} gives {number(derived_value / scale)}{unit}, "
         f"values allowed {_scaled(derived, scale).text()}{unit}"
     )
     if broken:
         text += f"; fails {', '.join(broken)}"
+    elif rule.bounds:
+        text += f"; {', '.join(b.text for b in rule.bounds)} holds"
     else:
-        text += f"; {', '.join(b.text for b in rule.bounds) or 'nothing'} holds"
+        text += "; nothing stated contradicts it"
     verdict = Verdict.CONTRADICTION if broken else Verdict.CONSISTENT
     return _finish(
         rule, verdict, text, cited, numbers, figs, formula=f"{rule.formula.text if rule.formula else ''}; {solve.text}"
