@@ -824,10 +824,18 @@ def viz(
     "--workers", type=click.IntRange(1, 64), default=None, help="Query worker processes (default: cores, at least 2)."
 )
 @click.option("--cors", "cors", multiple=True, metavar="ORIGIN", help="Allow cross-origin requests from ORIGIN.")
+@click.option(
+    "--text",
+    "texts",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The source text of a --data document, for the sentences on the check pages; repeatable.",
+)
 @_graph_options
 def serve(
     host: str,
     port: int,
+    texts: tuple[Path, ...],
     extra: tuple[Path, ...],
     timeout: float,
     row_limit: int,
@@ -859,9 +867,16 @@ def serve(
             pass
     except OSError as exc:
         raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    from kg.checks import read_texts
+
+    read_texts(texts)  # a missing or non-UTF-8 text is an error now, not on the first check page
     graph = _load(data_dir, source, extra, store)
     settings = Settings(
-        timeout=timeout, row_limit=row_limit, workers=workers or worker_count(), cors_origins=tuple(cors)
+        timeout=timeout,
+        row_limit=row_limit,
+        workers=workers or worker_count(),
+        cors_origins=tuple(cors),
+        texts=tuple(str(t) for t in texts),
     )
     app = create_app(graph, settings=settings)
     click.echo(f"linzi-kg: serving http://{host}:{port}/ (SPARQL at /sparql); Ctrl-C stops", err=True)

@@ -47,7 +47,7 @@ def setup(app: Any, site: Any) -> None:
         "footer_note": "English labels are translations; dashed/editorial links are classification by linzi-kg.",
     }
     app.state.named = list_queries()
-    app.state.browse = _Browse(site.kg)
+    app.state.browse = _Browse(site.kg, texts=site.settings.texts)
     app.state.graph_pages = {}
 
 
@@ -55,8 +55,9 @@ class _Browse:
     """What the pages walk in Python, made on the first page that needs it:
     the SPARQL endpoint of a large on-disk store starts without it."""
 
-    def __init__(self, kg: Any) -> None:
+    def __init__(self, kg: Any, *, texts: tuple[str, ...] = ()) -> None:
         self.kg = kg
+        self.texts = texts
 
     @cached_property
     def stats(self) -> Any:
@@ -73,14 +74,15 @@ class _Browse:
         """The consistency checks over the served graph (kg.checks), run once."""
         from kg.checks import check
 
-        return check(self.kg)
+        return check(self.kg, texts=self.texts)
 
     @cached_property
     def followups(self) -> Any:
+        from kg.checks import read_texts
         from kg.checks.figures import fetch_figures
         from kg.checks.followup import follow_up
 
-        return follow_up(fetch_figures(self.kg))
+        return follow_up(fetch_figures(self.kg, texts=read_texts(self.texts)))
 
     @cached_property
     def search_index(self) -> list[tuple[URIRef, list[str]]]:

@@ -184,3 +184,10 @@ def test_check_runs_on_synthetic_reports_and_times_itself(tmp_path: Path) -> Non
     growth = [f for f in data["findings"] if f["rule"] == "industrial-output-growth"]
     # Linzi (report 0, in the data and the --data file alike) and the two imaginary districts.
     assert len({f["figures"][0]["area"] for f in growth}) == 3
+
+
+def test_serve_refuses_a_missing_text_before_starting() -> None:
+    from kg.bench.servers import free_port
+
+    code, out = run("serve", "--port", str(free_port()), "--text", "/nonexistent/report.txt")
+    assert code == 2 and "--text /nonexistent/report.txt: no such file" in out

@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.server, pytest.mark.browser]
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     args = ["--workers", "2"]
     for path in level_documents(tmp_path_factory.mktemp("levels")):
-        args += ["--data", str(path)]
+        args += ["--data", str(path), "--text", str(path.with_suffix(".txt"))]
     with linzi_server(args, timeout=60) as running:
         yield running
 
@@ -62,6 +62,8 @@ def test_compare_followup_and_checks_in_chromium(server: tuple[str, subprocess.P
         text = page.locator("#followup").inner_text()
         for outcome in ("met", "met-within-tolerance", "missed", "not-reported", "not-comparable"):
             assert outcome in text, outcome
+        # The sentences of the --data reports, from their --text files.
+        assert "空气质量优良率65.2%" in text
         page.screenshot(path=str(ARTIFACTS / "followup.png"), full_page=True)
 
         page.goto(f"{base}/checks")
