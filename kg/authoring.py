@@ -125,6 +125,7 @@ class Observation:
     area: str
     spans: tuple[Span, ...]
     where: Where
+    basis: str | None = None  # the basis the text declares (同口径, 可比价), as written
 
 
 @dataclass
@@ -450,6 +451,7 @@ class _Reader:
         wording = self._text(item, "wording", where)
         about = self._text(item, "about", where, required=False)
         area = self._text(item, "area", where, required=False) or model.DEFAULT_AREA
+        basis = self._text(item, "basis", where, required=False)
         indicator = self._text(item, "indicator", where)
         spans = self._spans(item["spans"], where, "spans", self._line(item, "spans"))
         if not ok or wording is None or indicator is None or spans is None or value is None:
@@ -468,6 +470,7 @@ class _Reader:
             area=area,
             spans=spans,
             where=where,
+            basis=basis,
         )
 
     def _dataset(self, raw: Any, where: Where) -> None:

@@ -181,6 +181,8 @@ class _Builder:
         g.add((node, LZ.normalizedUnit, unit.base))
         if o.about:
             g.add((node, LZ.aboutEntity, self.iris[o.about]))
+        if o.basis:
+            g.add((node, LZ.declaredBasis, Literal(o.basis, lang="zh")))
         self.add_spans(node, o.spans)
 
 

@@ -194,6 +194,7 @@ OBSERVATION_FIELDS = (
     "wording",
     "about",
     "area",
+    "basis",
     "spans",
 )
 OBSERVATION_REQUIRED = ("id", "indicator", "year", "status", "value", "unit", "wording", "spans")

@@ -153,6 +153,9 @@ def check_spans(dataset: Dataset, source: SourceText) -> list[Problem]:
                         f"span [{start}, {end}] does not contain the wording {obs.wording!r}",
                     )
                 )
+        # A declared basis (同口径) is a fact of the text too: some span must say it.
+        if obs.basis is not None and not _says(source, obs.spans, (obs.basis,)):
+            problems.append(Problem(w.file, w.line, obs.id, "basis", f"no span contains the basis {obs.basis!r}"))
     if dataset.source is not None and dataset.source.characters != limit:
         s = dataset.source
         problems.append(

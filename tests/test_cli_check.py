@@ -59,6 +59,7 @@ def test_check_exports_quality_annotations_on_both_figures(tmp_path: Path) -> No
     ]
     assert (growth, URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), DQV.QualityAnnotation) in g
     assert set(g.objects(growth, OA.hasTarget)) == {ID[x] for x in GROWTH}
+    assert {s for s in g.subjects(DQV.hasQualityAnnotation, growth)} == {ID[x] for x in GROWTH}
     assert g.value(growth, LZ.verdict) == LZ.LooseBounds
 
 

@@ -47,6 +47,7 @@ def findings_graph(report: CheckReport) -> Graph:
         g.add((node, OA.motivatedBy, OA.assessing))
         for c in f.cited:
             g.add((node, OA.hasTarget, URIRef(c.figure.iri)))
+            g.add((URIRef(c.figure.iri), DQV.hasQualityAnnotation, node))
         g.add((node, LZ.verdict, VERDICT_TERMS[f.verdict]))
         g.add((node, LZ.checkRule, Literal(f.rule.id, datatype=XSD.string)))
         g.add((node, LZ.formula, Literal(f.formula, datatype=XSD.string)))
