@@ -42,6 +42,15 @@ _extra_data_option = click.option(
 )
 
 
+_text_option = click.option(
+    "--text",
+    "texts",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The source text of a --data report (matched by its SHA-256), to show its sentences; repeatable.",
+)
+
+
 _STORE_HELP = (
     "Keep the graph in an on-disk store in DIR: built on first use, reopened "
     "read-only afterwards, rebuilt when the data changes. Default: $LINZI_KG_STORE, else in memory."
@@ -206,18 +215,12 @@ _CHECK_FORMATS = ("table", "json", "turtle", "ntriples", "jsonld", "xml")
     default=None,
     help="Reviewed findings to put aside, each with reason and reviewer (default: kg/checks/suppressions.yaml).",
 )
-@click.option(
-    "--text",
-    "texts",
-    multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The source text of a --data document (matched by its SHA-256), to show its sentences; repeatable.",
-)
+@_text_option
 @click.option(
     "--about",
     type=click.FloatRange(0, 1),
     default=None,
-    help="Relative tolerance of 左右 (0.05 = ±5%%; default: the rules file's setting).",
+    help="Relative tolerance of 左右 (0.05 = ±5%; default: the rules file's setting).",
 )
 @click.option(
     "--format",
@@ -304,13 +307,7 @@ def check_command(
 
 
 @main.command()
-@click.option(
-    "--text",
-    "texts",
-    multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The source text of a --data document (matched by its SHA-256), to show its sentences; repeatable.",
-)
+@_text_option
 @click.option(
     "--about",
     type=click.FloatRange(0, 1),
@@ -824,13 +821,7 @@ def viz(
     "--workers", type=click.IntRange(1, 64), default=None, help="Query worker processes (default: cores, at least 2)."
 )
 @click.option("--cors", "cors", multiple=True, metavar="ORIGIN", help="Allow cross-origin requests from ORIGIN.")
-@click.option(
-    "--text",
-    "texts",
-    multiple=True,
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="The source text of a --data document, for the sentences on the check pages; repeatable.",
-)
+@_text_option
 @_graph_options
 def serve(
     host: str,
