@@ -139,6 +139,7 @@ class Observation:
     area: Link
     spans: tuple[Span, ...]
     where: Where
+    basis: str | None = None  # the basis the text declares (同口径, 可比价), as written
 
     def links(self) -> tuple[Link, ...]:
         """The figure's links that its spans must name: what it is about, and an area given explicitly.
@@ -491,6 +492,7 @@ class _Reader:
             self.problem(where, "value", f"must be a number, got {raw_value!r}", self._line(item, "value"))
             ok = False
         wording = self._text(item, "wording", where)
+        basis = self._text(item, "basis", where, required=False)
         indicator = self._text(item, "indicator", where)
         spans = self._spans(item["spans"], where, "spans", self._line(item, "spans"))
         about: Link | None = None
@@ -524,6 +526,7 @@ class _Reader:
             area=area,
             spans=spans,
             where=where,
+            basis=basis,
         )
 
     def _dataset(self, raw: Any, where: Where) -> None:

@@ -203,6 +203,8 @@ class _Builder:
         g.add((node, LZ.originalWording, Literal(o.wording, lang="zh")))
         g.add((node, LZ.normalizedValue, _decimal(o.value * unit.multiplier)))
         g.add((node, LZ.normalizedUnit, unit.base))
+        if o.basis:
+            g.add((node, LZ.declaredBasis, Literal(o.basis, lang="zh")))
         self.add_spans(node, o.spans)
         if o.about is not None:
             self.link(o.id, node, o.about, predicate=LZ.aboutEntity)

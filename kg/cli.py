@@ -42,6 +42,15 @@ _extra_data_option = click.option(
 )
 
 
+_text_option = click.option(
+    "--text",
+    "texts",
+    multiple=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The source text of a --data report (matched by its SHA-256), to show its sentences; repeatable.",
+)
+
+
 _STORE_HELP = (
     "Keep the graph in an on-disk store in DIR: built on first use, reopened "
     "read-only afterwards, rebuilt when the data changes. Default: $LINZI_KG_STORE, else in memory."
@@ -112,6 +121,25 @@ def _print_counts(result: Any) -> None:
     )
 
 
+def _check_warnings(graph: Any, data_dir: Path | None, source: Path | None) -> None:
+    """The consistency checks as warnings under the validation report (they never fail it)."""
+    from kg.checks import check
+    from kg.checks.report import to_table
+    from kg.store import as_queryable
+
+    del data_dir  # the graph is already built from it
+    report = check(as_queryable(graph, source=source))
+    alarms = report.alarms
+    if not alarms:
+        click.echo(f"checks: no warnings ({len(report.findings)} relations among {report.figures} figures hold)")
+        return
+    click.echo(f"checks: {len(alarms)} warning(s) (`linzi-kg check` for every finding)")
+    from dataclasses import replace
+
+    for line in to_table(replace(report, findings=alarms), alarms_only=True).splitlines()[:-1]:
+        click.echo(f"  warning: {line}" if line.startswith("[") else f"  {line}" if line else "")
+
+
 @main.command()
 @_data_options
 @click.option(
@@ -164,8 +192,166 @@ def validate(data_dir: Path | None, source: Path | None, graph_file: Path | None
         report = ValidationReport()
     report.shacl_results = shacl_violations(graph)
     click.echo(report.text())
+    _check_warnings(graph, data_dir, source)
     if not report.ok:
         raise ValidationError("the graph does not conform; see the report above", report)
+
+
+_CHECK_FORMATS = ("table", "json", "turtle", "ntriples", "jsonld", "xml")
+
+
+@main.command("check")
+@click.option(
+    "--rules",
+    "rules_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Rules file (YAML; default: the packaged kg/checks/rules.yaml, whose head explains the fields).",
+)
+@click.option(
+    "--suppressions",
+    "suppressions_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Reviewed findings to put aside, each with reason and reviewer (default: kg/checks/suppressions.yaml).",
+)
+@_text_option
+@click.option(
+    "--about",
+    type=click.FloatRange(0, 1),
+    default=None,
+    help="Relative tolerance of 左右 (0.05 = ±5%; default: the rules file's setting).",
+)
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(_CHECK_FORMATS),
+    default="table",
+    show_default=True,
+    help="table for people, json for machines, or the findings as RDF quality annotations.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Same as --format json.")
+@click.option("--alarms", is_flag=True, help="Show only the alarms: loose bounds and contradictions not suppressed.")
+@click.option("--strict", is_flag=True, help="Exit 1 when there is any alarm (for CI).")
+@click.option("--timing", is_flag=True, help="Also print, on stderr, how long fetching the figures and the rules took.")
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write to FILE (atomically)."
+)
+@_graph_options
+def check_command(
+    rules_file: Path | None,
+    suppressions_file: Path | None,
+    texts: tuple[Path, ...],
+    about: float | None,
+    fmt: str,
+    as_json: bool,
+    alarms: bool,
+    strict: bool,
+    timing: bool,
+    output: Path | None,
+    data_dir: Path | None,
+    source: Path | None,
+    extra: tuple[Path, ...],
+    store: Path | None,
+) -> None:
+    """Check which figures fit together: growth rates against their levels,
+    shares, completion rates, components and totals, 分别 lists, percentage
+    points, figures stated twice, results worded as targets, units, targets
+    below last year's result. Interval arithmetic respects printed precision
+    (94.3% is [94.25, 94.35)) and 以上/突破/以内/左右. Each finding has a verdict
+    (consistent, consistent-within-rounding, loose-bounds, declared-basis,
+    contradiction), cites the figures with their spans and sentences, the
+    formula and the numbers. Examples:
+
+    \b
+      linzi-kg check
+      linzi-kg check --json
+      linzi-kg check --data report-2024.ttl --text report-2024.txt --alarms
+      linzi-kg check -f turtle -o build/findings.ttl   # dqv:QualityAnnotation per finding
+    """
+    from kg.checks import check
+    from kg.checks.report import to_json, to_table
+
+    if as_json:
+        fmt = "json"
+    kg = _load(data_dir, source, extra, store)
+    report = check(kg, rules=rules_file, suppressions=suppressions_file, texts=texts, about=about)
+    if timing:
+        fetch, judge = report.seconds["fetch"], report.seconds["rules"]
+        click.echo(
+            f"checks: {report.figures} figures, {len(report.rules.rules)} rules: figures fetched by SPARQL in "
+            f"{fetch:.2f} s, rules run in {judge:.2f} s, {fetch + judge:.2f} s in all",
+            err=True,
+        )
+    if fmt == "table":
+        data = (to_table(report, alarms_only=alarms) + "\n").encode("utf-8")
+    elif fmt == "json":
+        data = (json.dumps(to_json(report, alarms_only=alarms), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    else:
+        from kg.checks.annotate import findings_graph
+        from kg.export import Format, serialize
+
+        data = serialize(findings_graph(report), Format(fmt))
+    if output is not None:
+        from kg.export import write_atomic
+
+        write_atomic(output, data)
+        click.echo(f"wrote {output} ({len(report.findings)} findings, {len(report.alarms)} alarms)")
+    else:
+        click.echo(data.decode("utf-8"), nl=False)
+    if strict and report.alarms:
+        ctx = click.get_current_context()
+        click.echo(f"error: {len(report.alarms)} alarm(s)", err=True)
+        ctx.exit(1)
+
+
+@main.command()
+@_text_option
+@click.option(
+    "--about",
+    type=click.FloatRange(0, 1),
+    default=0.05,
+    show_default=True,
+    help="Relative tolerance of a 左右 target.",
+)
+@click.option("--year", type=int, default=None, help="Only the targets of this year.")
+@click.option(
+    "--outcome",
+    type=click.Choice(["met", "met-within-tolerance", "missed", "not-reported", "not-comparable"]),
+    multiple=True,
+    help="Only these outcomes (repeatable).",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of the table.")
+@_graph_options
+def followup(
+    texts: tuple[Path, ...],
+    about: float,
+    year: int | None,
+    outcome: tuple[str, ...],
+    as_json: bool,
+    data_dir: Path | None,
+    source: Path | None,
+    extra: tuple[Path, ...],
+    store: Path | None,
+) -> None:
+    """Follow each target to its result: the target of year N in one report
+    and the actual of year N (same area and indicator) in a later one, loaded
+    with --data. Outcomes: met, met-within-tolerance, missed, not-reported,
+    not-comparable (base changed), with both figures' spans and sentences.
+    Example: linzi-kg followup --data report-2024.ttl --text report-2024.txt
+    """
+    from kg.checks import read_texts
+    from kg.checks.figures import fetch_figures
+    from kg.checks.followup import follow_up, followup_json, followup_table
+
+    kg = _load(data_dir, source, extra, store)
+    rows = follow_up(fetch_figures(kg, texts=read_texts(texts)), about=about)
+    rows = [r for r in rows if (year is None or r.target.year == year) and (not outcome or r.outcome in outcome)]
+    if as_json:
+        click.echo(json.dumps(followup_json(rows), ensure_ascii=False, indent=2))
+    else:
+        click.echo(followup_table(rows))
 
 
 @main.command()
@@ -643,10 +829,12 @@ def viz(
     "--workers", type=click.IntRange(1, 64), default=None, help="Query worker processes (default: cores, at least 2)."
 )
 @click.option("--cors", "cors", multiple=True, metavar="ORIGIN", help="Allow cross-origin requests from ORIGIN.")
+@_text_option
 @_graph_options
 def serve(
     host: str,
     port: int,
+    texts: tuple[Path, ...],
     extra: tuple[Path, ...],
     timeout: float,
     row_limit: int,
@@ -678,9 +866,16 @@ def serve(
             pass
     except OSError as exc:
         raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    from kg.checks import read_texts
+
+    read_texts(texts)  # a missing or non-UTF-8 text is an error now, not on the first check page
     graph = _load(data_dir, source, extra, store)
     settings = Settings(
-        timeout=timeout, row_limit=row_limit, workers=workers or worker_count(), cors_origins=tuple(cors)
+        timeout=timeout,
+        row_limit=row_limit,
+        workers=workers or worker_count(),
+        cors_origins=tuple(cors),
+        texts=tuple(str(t) for t in texts),
     )
     app = create_app(graph, settings=settings)
     click.echo(f"linzi-kg: serving http://{host}:{port}/ (SPARQL at /sparql); Ctrl-C stops", err=True)

@@ -49,6 +49,16 @@ class DataError(KGError):
         super().__init__("\n".join([head, *(f"  {p}" for p in problems)]))
 
 
+class CheckFileError(DataError):
+    """A rules or suppressions file of the consistency checks is malformed."""
+
+    def __init__(self, problems: list[Problem], what: str) -> None:
+        super().__init__(problems)
+        n = len(problems)
+        head = f"{n} problem{'s' if n != 1 else ''} in the {what}:"
+        self.args = ("\n".join([head, *(f"  {p}" for p in problems)]),)
+
+
 class SourceTextError(KGError):
     """The article text is missing or is not the text the spans point into."""
 

@@ -214,6 +214,7 @@ OBSERVATION_FIELDS = (
     "wording",
     "about",
     "area",
+    "basis",
     "spans",
 )
 OBSERVATION_REQUIRED = ("id", "indicator", "status", "value", "unit", "wording", "spans")
@@ -230,6 +231,7 @@ COMPARATORS: dict[str, URIRef] = {
     ">=": LZ.AtLeast,
     ">": LZ.Exceeding,
     "~": LZ.Approximately,
+    "<=": LZ.AtMost,
 }
 MODALITIES: dict[str, URIRef] = {
     "plan": LZ.Planned,
@@ -298,6 +300,7 @@ UNITS: dict[str, UnitInfo] = {
     "万吨": _unit(LZUNIT.WanTonne, 10_000, UNIT.TONNE),
     "吨": _unit(UNIT.TONNE),
     "%": _unit(UNIT.PERCENT),
+    "个百分点": _unit(LZUNIT.PercentagePoint),
     "公里": _unit(UNIT.KiloM),
     "位": _unit(LZUNIT.RankPosition),
     "名": _unit(LZUNIT.RankPosition),

@@ -29,6 +29,7 @@ class LZ(DefinedNamespace):
     Approximately: URIRef
     Assessment: URIRef
     AtLeast: URIRef
+    AtMost: URIRef
     BuildOrRebuild: URIRef
     CarryOut: URIRef
     ChainSet: URIRef
@@ -37,6 +38,9 @@ class LZ(DefinedNamespace):
     Comparator: URIRef
     Complete: URIRef
     CompleteAndUse: URIRef
+    Consistent: URIRef
+    ConsistentWithinRounding: URIRef
+    Contradiction: URIRef
     Deepen: URIRef
     DevelopmentGoals: URIRef
     District: URIRef
@@ -52,6 +56,7 @@ class LZ(DefinedNamespace):
     EnvironmentalProject: URIRef
     Equal: URIRef
     Exceeding: URIRef
+    ExplainedByBasis: URIRef
     Explore: URIRef
     FinancingProject: URIRef
     FocusArea: URIRef
@@ -66,6 +71,7 @@ class LZ(DefinedNamespace):
     Industry: URIRef
     IndustryChain: URIRef
     IndustryCluster: URIRef
+    LooseBounds: URIRef
     Measure: URIRef
     Mechanism: URIRef
     MediaOrganization: URIRef
@@ -98,6 +104,7 @@ class LZ(DefinedNamespace):
     TechRenovationProject: URIRef
     TransportProject: URIRef
     ValueStatus: URIRef
+    Verdict: URIRef
     Vision: URIRef
     WorkReport: URIRef
     WorkStage: URIRef
@@ -112,6 +119,7 @@ class LZ(DefinedNamespace):
     carries: URIRef
     characterCount: URIRef
     characterization: URIRef
+    checkRule: URIRef
     classifiedUnder: URIRef
     comparator: URIRef
     comparatorScheme: URIRef
@@ -126,6 +134,7 @@ class LZ(DefinedNamespace):
     componentWording: URIRef
     convenedBy: URIRef
     correspondent: URIRef
+    declaredBasis: URIRef
     declaredCount: URIRef
     delivery: URIRef
     emphasis: URIRef
@@ -134,6 +143,7 @@ class LZ(DefinedNamespace):
     fileName: URIRef
     focusArea: URIRef
     focusesOn: URIRef
+    formula: URIRef
     foundationIndustry: URIRef
     guidedBy: URIRef
     heldIn: URIRef
@@ -168,6 +178,8 @@ class LZ(DefinedNamespace):
     undertakes: URIRef
     valueStatus: URIRef
     valueStatusScheme: URIRef
+    verdict: URIRef
+    verdictScheme: URIRef
     workStageScheme: URIRef
 
 
@@ -180,6 +192,7 @@ class LZUNIT(DefinedNamespace):
     Chu: URIRef
     Cun: URIRef
     Ge: URIRef
+    PercentagePoint: URIRef
     RankPosition: URIRef
     Ren: URIRef
     Suo: URIRef
@@ -204,6 +217,8 @@ DCTERMS = Namespace("http://purl.org/dc/terms/")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")
 VANN = Namespace("http://purl.org/vocab/vann/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
+# Findings of the consistency checks (kg.checks) are W3C DQV quality annotations.
+DQV = Namespace("http://www.w3.org/ns/dqv#")
 ONTOLOGY_IRI = URIRef(BASE + "ontology")
 
 #: Prefixes bound in every serialization and offered to every query.

@@ -190,6 +190,9 @@ def check_spans(dataset: Dataset, source: SourceText) -> list[Problem]:
                 continue
             ends = [("wording", (obs.wording,)), _wordings(dataset, link)]
             each_span_names(link.where, obs.id, link.field, link.spans, ends, f"of the link to {link.target!r}")
+        # A declared basis (同口径) is a fact of the text too: some span must say it.
+        if obs.basis is not None and not any(says(source.text[s:e], (obs.basis,)) for s, e in obs.spans):
+            problems.append(Problem(w.file, w.line, obs.id, "basis", f"no span contains the basis {obs.basis!r}"))
     if dataset.source is not None and dataset.source.characters != limit:
         s = dataset.source
         problems.append(

@@ -53,6 +53,7 @@ class Settings:
     workers: int = field(default_factory=worker_count)
     cors_origins: tuple[str, ...] = ()  # CORS off unless origins are named
     isolate: bool = True  # query workers leave the network
+    texts: tuple[str, ...] = ()  # source texts of --data documents: sentences on the check pages
 
 
 class TooLarge(KGError):
@@ -356,7 +357,7 @@ def create_app(kg: KnowledgeGraph | None = None, *, settings: Settings | None = 
 
     >>> app = create_app()
     >>> sorted(r.path for r in app.routes if hasattr(r, "methods"))[:2]
-    ['/', '/download/linzi.{fmt}']
+    ['/', '/checks']
     """
     from kg import web
 

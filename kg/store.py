@@ -166,6 +166,27 @@ def load_graph(
     return KnowledgeGraph(asserted, ontology, entailments(asserted, ontology), text)
 
 
+def as_queryable(graph: Graph, *, source: str | os.PathLike[str] | None = None) -> KnowledgeGraph:
+    """An rdflib graph (built, or parsed from a file) ready for queries: the
+    ontology and entailments added, the article attached when its text is
+    found and matches the graph's ``lz:sha256`` (else no sentences)."""
+    from kg.errors import KGError
+    from kg.inference import entailments
+    from kg.namespaces import LZ
+    from kg.schema import load_ontology
+
+    ontology = load_ontology()
+    text = None
+    for sha in sorted(str(s) for s in graph.objects(None, LZ.sha256)):
+        try:
+            text = attach_source(source, sha)
+        except KGError:
+            text = None
+        if text is not None:
+            break
+    return KnowledgeGraph(graph, ontology, entailments(graph, ontology), text)
+
+
 def attach_source(source: str | os.PathLike[str] | None, sha256: str) -> SourceText | None:
     """The article text if it can be found (an explicit path must exist and match)."""
     from kg.errors import SourceTextError

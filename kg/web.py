@@ -48,7 +48,7 @@ def setup(app: Any, site: Any) -> None:
         "footer_note": "English labels are translations; dashed/editorial links are classification by linzi-kg.",
     }
     app.state.named = list_queries()
-    app.state.browse = _Browse(site.kg)
+    app.state.browse = _Browse(site.kg, texts=site.settings.texts)
     app.state.graph_pages = {}
 
 
@@ -56,8 +56,9 @@ class _Browse:
     """What the pages walk in Python, made on the first page that needs it:
     the SPARQL endpoint of a large on-disk store starts without it."""
 
-    def __init__(self, kg: Any) -> None:
+    def __init__(self, kg: Any, *, texts: tuple[str, ...] = ()) -> None:
         self.kg = kg
+        self.texts = texts
 
     @cached_property
     def stats(self) -> Any:
@@ -68,6 +69,21 @@ class _Browse:
     @cached_property
     def full(self) -> Any:
         return self.kg.full_graph()
+
+    @cached_property
+    def checks(self) -> Any:
+        """The consistency checks over the served graph (kg.checks), run once."""
+        from kg.checks import check
+
+        return check(self.kg, texts=self.texts)
+
+    @cached_property
+    def followups(self) -> Any:
+        from kg.checks import read_texts
+        from kg.checks.figures import fetch_figures
+        from kg.checks.followup import follow_up
+
+        return follow_up(fetch_figures(self.kg, texts=read_texts(self.texts)))
 
     @cached_property
     def search_index(self) -> list[tuple[URIRef, list[str]]]:
@@ -366,6 +382,7 @@ async def entity(request: Request) -> Response:
         spans.append({"start": start, "end": end, "sentence": sentence})
     spans.sort(key=lambda s: s["start"])
     figures = _figures(request, node)
+    checks = _checks_for(request, node) if (node, RDF.type, QB.Observation) in kg.asserted else []
     types = [
         _label(request, t)
         for t in full.objects(node, RDF.type)
@@ -387,6 +404,7 @@ async def entity(request: Request) -> Response:
         incoming=incoming,
         spans=spans,
         figures=figures,
+        checks=checks,
         graph_href=graph_href,
     )
     response.headers["Vary"] = "Accept"
@@ -460,8 +478,140 @@ def _graph_html(kg: Any, centre: str | None, depth: int) -> str:
     return render_html(net, title_zh=SITE_TITLE, title_en="Linzi work report knowledge graph", focus=centre)
 
 
+# -- consistency checks, follow-up, comparison ----------------------------------------
+
+
+def _cited(request: Request, figure: Any) -> dict[str, Any]:
+    return {
+        "href": local_href(URIRef(figure.iri)),
+        "label": f"{figure.area_label} {figure.indicator_label} {figure.year} {figure.status}",
+        "wording": figure.shown,
+        "spans": [{"start": s.start, "end": s.end, "sentence": s.sentence} for s in figure.spans],
+    }
+
+
+def _finding(request: Request, finding: Any) -> dict[str, Any]:
+    return {
+        "id": finding.id,
+        "rule": finding.rule.id,
+        "kind": finding.rule.kind.value,
+        "severity": finding.rule.severity.value,
+        "verdict": finding.verdict.value,
+        "verdict_zh": finding.verdict.zh,
+        "alarm": finding.alarm,
+        "formula": finding.formula,
+        "explanation": finding.explanation,
+        "suppressed": finding.suppressed,
+        "figures": [dict(_cited(request, c.figure), role=c.role, interval=c.interval.text()) for c in finding.cited],
+    }
+
+
+def _checks_for(request: Request, node: URIRef) -> list[dict[str, Any]]:
+    report = request.app.state.browse.checks
+    return [_finding(request, f) for f in report.for_figure(str(node))]
+
+
+async def checks_page(request: Request) -> Response:
+    from starlette.concurrency import run_in_threadpool
+
+    browse = request.app.state.browse
+    report = await run_in_threadpool(lambda: browse.checks)
+    findings = [_finding(request, f) for f in report.findings]
+    return _page(
+        request,
+        "checks.html",
+        findings=findings,
+        counts=report.counts(),
+        alarms=len(report.alarms),
+        total=report.figures,
+    )
+
+
+async def followup_page(request: Request) -> Response:
+    from starlette.concurrency import run_in_threadpool
+
+    browse = request.app.state.browse
+    rows = await run_in_threadpool(lambda: browse.followups)
+    items = [
+        {
+            "outcome": r.outcome.value,
+            "outcome_zh": r.outcome.zh,
+            "explanation": r.explanation,
+            "target": _cited(request, r.target),
+            "result": _cited(request, r.actual) if r.actual is not None else None,
+        }
+        for r in rows
+    ]
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r.outcome.value] = counts.get(r.outcome.value, 0) + 1
+    return _page(request, "followup.html", items=items, counts=sorted(counts.items()))
+
+
+def _indicators(request: Request) -> list[dict[str, str]]:
+    g = request.app.state.site.kg.asserted
+    seen = {i for i in g.objects(None, LZ.indicator) if isinstance(i, URIRef)}
+    return sorted(({"iri": str(i), "label": _label(request, i)} for i in seen), key=lambda d: d["label"])
+
+
+async def compare_page(request: Request) -> Response:
+    from starlette.concurrency import run_in_threadpool
+
+    from kg.checks.compare import LEVELS, STATUS_ZH, comparison, level_pairs, svg_chart
+
+    indicator = request.query_params.get("indicator", "地区生产总值增长率").strip()
+    if len(indicator) > 300:
+        raise UsageError("the indicator is longer than 300 characters")
+    from kg.lookup import find_entity
+
+    kg = request.app.state.site.kg
+    iri = find_entity(kg.asserted, indicator)
+    title = _label(request, iri)
+    points = await run_in_threadpool(comparison, kg, str(iri))
+    if request.url.path.endswith(".svg"):
+        return Response(
+            svg_chart(points, title=title),
+            media_type="image/svg+xml; charset=utf-8",
+            headers={"Content-Disposition": 'inline; filename="compare.svg"'},
+        )
+    pairs = [p for p in await run_in_threadpool(level_pairs, kg) if p.indicator == str(iri)]
+    rows = [
+        {
+            "area": p.area_label,
+            "level": LEVELS.get(p.level, ""),
+            "year": p.year,
+            "status": STATUS_ZH.get(p.status, p.status),
+            "wording": p.wording,
+            "href": local_href(URIRef(p.figure)),
+        }
+        for p in points
+    ]
+    return _page(
+        request,
+        "compare.html",
+        indicator=indicator,
+        title=title,
+        svg=svg_chart(points, title=title),
+        svg_href=f"/compare.svg?indicator={urllib.parse.quote(indicator, safe='')}",
+        rows=rows,
+        pairs=[
+            dict(
+                p.__dict__,
+                lower_href=local_href(URIRef(p.lower_figure)),
+                upper_href=local_href(URIRef(p.upper_figure)) if p.upper_figure else None,
+            )
+            for p in pairs
+        ],
+        indicators=_indicators(request),
+    )
+
+
 def routes() -> list[Route]:
     return [
+        Route("/checks", checks_page),
+        Route("/followup", followup_page),
+        Route("/compare", compare_page),
+        Route("/compare.svg", compare_page),
         Route("/", home),
         Route("/query", query_page),
         Route("/queries", named_list),

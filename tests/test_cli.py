@@ -12,7 +12,7 @@ from rdflib.compare import isomorphic
 
 from kg.cli import main
 
-COMMANDS = ["build", "validate", "export", "stats", "locate"]
+COMMANDS = ["build", "validate", "check", "export", "stats", "locate"]
 
 
 def run(*args: str) -> tuple[int, str]:

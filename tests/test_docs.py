@@ -24,7 +24,7 @@ def console_samples() -> list[tuple[str, str]]:
 
 
 def test_console_samples_are_real_output() -> None:
-    samples = [s for s in console_samples() if s[0].split()[1] in ("locate", "query", "path")]
+    samples = [s for s in console_samples() if s[0].split()[1] in ("locate", "query", "path", "check")]
     assert samples
     for command, expected in samples:
         args = shlex.split(command)[1:]
