@@ -251,7 +251,7 @@ def select_values(kg: KnowledgeGraph, text: str) -> list[dict[str, str | None]]:
     terms (the consistency checks).
 
     >>> from kg.store import load_graph
-    >>> rows = select_values(load_graph(), "SELECT ?c WHERE { ?c a lz:Challenge }")
+    >>> rows = select_values(load_graph(), "SELECT ?c WHERE { ?r lz:namesChallenge ?c }")
     >>> len(rows), rows[0]["c"].startswith("https://w3id.org/linzi-kg/id/")
     (10, True)
     """
