@@ -1,0 +1,230 @@
+"""The hostile-input run, replayed: each kind of attack from issue 16 against
+the real CLI and a real ``linzi-kg serve`` (also one whose workers may not
+unshare), asserting the defended behaviour so that none comes back.
+
+A local canary HTTP server counts every request that reaches it."""
+
+from __future__ import annotations
+
+import http.server
+import json
+import subprocess
+import sys
+import textwrap
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+
+from kg.bench.servers import free_port, linzi_server
+from kg.guard import Refused, check_query
+from kg.namespaces import PREFIXES
+
+pytestmark = pytest.mark.server
+
+# Run the CLI in a process whose children may not unshare (a seccomp filter
+# refuses unshare/setns), as in unprivileged containers.
+NO_UNSHARE = (
+    "-c",
+    "import sys, runpy; from kg.sandbox import deny_namespaces; assert deny_namespaces(); "
+    "sys.argv = ['linzi-kg', *sys.argv[1:]]; runpy.run_module('kg', run_name='__main__')",
+)
+NO_ISOLATION = (NO_UNSHARE[0], NO_UNSHARE[1].replace("deny_namespaces()", "deny_namespaces(seccomp=True)"))
+
+
+class _Canary(http.server.BaseHTTPRequestHandler):
+    hits: ClassVar[list[str]] = []
+
+    def _hit(self) -> None:
+        type(self).hits.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.end_headers()
+        self.wfile.write(b'{"head":{"vars":["leak"]},"results":{"bindings":[{"leak":{"type":"literal","value":"x"}}]}}')
+
+    do_GET = do_POST = _hit
+
+    def log_message(self, *_args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def canary() -> Iterator[tuple[str, list[str]]]:
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Canary)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}", _Canary.hits
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+def bypasses(url: str) -> list[str]:
+    """Spellings that pyoxigraph parses as SERVICE (found by the hostile run and since)."""
+    u = f"<{url}/sparql>"
+    return [
+        f"SELECT * {{ ?s ?p 1SERVICE {u} {{ ?a ?b ?c }} }}",
+        f"SELECT * {{ ?s ?p trueSERVICE {u} {{ ?a ?b ?c }} }}",
+        f"SELECT * {{ ?s ?p falseSERVICE {u} {{ ?a ?b ?c }} }}",
+        f"SELECT * {{ ?s ?p 1.SERVICE {u} {{ ?a ?b ?c }} }}",
+        f"SELECT * {{ ?s ?p 1e1SERVICE {u} {{ ?a ?b ?c }} }}",
+        f"PREFIX ex: <http://x/> SELECT * {{ ?s ?p ex:a\\# . SERVICE {u} {{ ?a ?b ?c }} }}",
+        f'SELECT * {{ ?s ?p "a\\u0022b" . SERVICE {u} {{ ?a ?b ?c }} }}',
+        f"SELECT * {{ ?s ?p 'x'@en SERVICE {u} {{ ?a ?b ?c }} }}",
+        f"SELECT * {{ {{}}SERVICE {u} {{ ?a ?b ?c }} }}",
+        f"SELECT * {{ ?s ?p ?o . SERVICE{u}{{ ?a ?b ?c }} }}",
+        f"SELECT * {{ ?s ?p ?o . sErViCe\t{u} {{ ?a ?b ?c }} }}",
+        f"SELECT * {{ ?s ?p ?o . SERVICE#x\n{u} {{ ?a ?b ?c }} }}",
+        f"SELECT * {{ SERVICESILENT {u} {{ ?a ?b ?c }} }}",
+        f"PREFIX : <{url}/> SELECT * {{ ?s ?p trueSERVICE:x {{ ?a ?b ?c }} }}",
+        f"PREFIX SERVICE: <{url}/> PREFIX : <{url}/> SELECT * {{ SERVICE:x {{ ?a ?b ?c }} }}",
+        f"SELECT * {{ ?s ?p ?o FILTER(?o<1)SERVICE {u} {{ ?a ?b ?c }} }}",
+        f"SELECT * {{ ?s ?p ?o . SERVICE ?x {{ ?a ?b ?c }} VALUES ?x {{ {u} }} }}",
+        f"SELECT * {{ SERVICE <{url}/\\u0041> {{ ?a ?b ?c }} }}",
+        f"SELECT * FROM {u} {{ ?s ?p ?o }}",
+        f"SELECT * FROM NAMED {u} {{ GRAPH ?g {{ ?s ?p ?o }} }}",
+        f"LOAD {u}",
+    ]
+
+
+def crashers() -> list[str]:
+    """Queries whose parse recursion crashes pyoxigraph (measured: segfaults)."""
+    return [
+        "SELECT * { ?s ?p ?o FILTER(" + "(" * 5000 + "?o" + ")" * 5000 + ") }",
+        "SELECT * { ?s ?p " + "[ <urn:p> " * 5000 + "1" + " ]" * 5000 + " }",
+        "SELECT * { ?s ?p ?o FILTER(" + "!" * 30000 + "?o) }",
+        "SELECT * { ?s ?p ?o FILTER(?o" + " || ?o" * 9000 + ") }",
+        "SELECT * { ?s ?p ?o BIND(" + "CONCAT(" * 1000 + "?o" + ")" * 1000 + " AS ?x) }",
+    ]
+
+
+# -- the guard, in-process ----------------------------------------------------------
+
+
+def test_guard_refuses_every_bypass() -> None:
+    """Refused, or (a declared prefix named SERVICE) rebuilt so that no SERVICE keyword is left."""
+    from kg.guard import tokens
+
+    for query in bypasses("http://127.0.0.1:9"):
+        try:
+            checked = check_query(query, PREFIXES)
+        except Refused:
+            continue
+        words = [t.text.upper() for t in tokens(checked.text) if t.kind == "word"]
+        assert "SERVICE" not in words, query
+
+
+def test_guard_refuses_parser_crashers() -> None:
+    for query in crashers():
+        with pytest.raises(Refused, match=r"nests brackets|operators"):
+            check_query(query, PREFIXES)
+
+
+def test_guard_passes_the_words_inside_names_strings_and_comments() -> None:
+    checked = check_query(
+        'SELECT ?s { ?s rdfs:label "service from" ; prov:wasDerivedFrom ?x ; lz:x\\#y ?z } # SERVICE', PREFIXES
+    )
+    assert "SERVICE" not in checked.text and "<http://www.w3.org/ns/prov#wasDerivedFrom>" in checked.text
+
+
+def test_guard_refuses_unknown_words_and_prefixes() -> None:
+    with pytest.raises(Refused, match="unknown keyword"):
+        check_query("SELECT * { ?s ?p ?o } LIMIT 1 BOGUS", PREFIXES)
+    with pytest.raises(Refused, match="not declared"):
+        check_query("SELECT * { ?s nope:p ?o }", PREFIXES)
+
+
+def test_cli_refuses_parser_crashers_instead_of_crashing() -> None:
+    for query in crashers()[:3]:
+        proc = subprocess.run(
+            [sys.executable, "-m", "kg", "query", "--sparql", query], capture_output=True, text=True, timeout=120
+        )
+        assert proc.returncode == 1, proc.stderr
+        assert proc.stderr.startswith("error:") and "Traceback" not in proc.stderr
+        assert len(proc.stderr.splitlines()) == 1
+
+
+# -- a real server whose workers may not unshare -------------------------------------
+
+
+@pytest.fixture(scope="module")
+def confined() -> Iterator[str]:
+    """``linzi-kg serve`` where unshare is refused: the workers fall back to the seccomp filter."""
+    with linzi_server(["--workers", "2", "--timeout", "3"], timeout=120, launcher=NO_UNSHARE) as (base, _):
+        yield base
+
+
+def _get(url: str, *, headers: dict[str, str] | None = None) -> tuple[int, bytes, dict[str, str]]:
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as answer:
+            return answer.status, answer.read(), dict(answer.headers)
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read(), dict(exc.headers)
+
+
+def _sparql(base: str, query: str) -> tuple[int, bytes, dict[str, str]]:
+    return _get(f"{base}/sparql?" + urllib.parse.urlencode({"query": query}))
+
+
+def test_workers_that_may_not_unshare_are_still_off_the_network(confined: str, canary) -> None:  # type: ignore[no-untyped-def]
+    url, hits = canary
+    urllib.request.urlopen(f"{url}/ping", timeout=5).read()
+    assert hits == ["/ping"]
+    hits.clear()
+    status, body, _ = _get(f"{confined}/health")
+    assert status == 200 and json.loads(body)["isolation"] == "seccomp"
+    for query in bypasses(url):
+        status, body, _ = _sparql(confined, query)
+        assert status in (400, 403), (query, status, body[:200])
+    assert hits == []
+
+
+def test_a_service_query_sent_straight_to_a_confined_worker_reaches_nothing(canary, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Past the guard (as if it had a hole), pyoxigraph's own HTTP client tries: the filter stops it."""
+    url, hits = canary
+    hits.clear()
+    data = tmp_path / "g.nt"
+    data.write_text("<urn:a> <urn:b> <urn:c> .\n", encoding="utf-8")
+    script = textwrap.dedent(
+        f"""
+        import asyncio
+        from kg.sandbox import QueryPool, deny_namespaces
+        assert deny_namespaces()
+        async def main():
+            pool = QueryPool({str(data)!r}, workers=1, timeout=10)
+            await pool.start()
+            try:
+                await pool.run("SELECT * WHERE {{ SERVICE <{url}/direct> {{ ?s ?p ?o }} }}")
+                print("answered")
+            except Exception as exc:
+                print(type(exc).__name__, pool.isolation.value)
+            finally:
+                await pool.close()
+        asyncio.run(main())
+        """
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert proc.stdout.split() == ["WorkerQueryError", "seccomp"], proc.stderr
+    assert hits == []
+
+
+def test_serve_refuses_to_start_without_any_isolation(tmp_path: Path) -> None:
+    """Where neither namespaces nor seccomp are allowed: one line, exit 1, unless the operator opts in."""
+    proc = subprocess.run(
+        [sys.executable, *NO_ISOLATION, "serve", "--port", str(free_port()), "--workers", "1"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 1
+    assert "cannot be kept off the network" in proc.stderr and "Traceback" not in proc.stderr
+    with linzi_server(["--workers", "1", "--allow-network-workers"], timeout=120, launcher=NO_ISOLATION) as (base, _):
+        _, body, _ = _get(f"{base}/health")
+        assert json.loads(body)["isolation"] == "none"
