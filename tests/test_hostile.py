@@ -228,3 +228,81 @@ def test_serve_refuses_to_start_without_any_isolation(tmp_path: Path) -> None:
     with linzi_server(["--workers", "1", "--allow-network-workers"], timeout=120, launcher=NO_ISOLATION) as (base, _):
         _, body, _ = _get(f"{base}/health")
         assert json.loads(body)["isolation"] == "none"
+
+
+# -- outputs that respect the file system ------------------------------------------
+
+
+def _cli(*args: str, timeout: float = 120, **kwargs: object) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kg", *args],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        **kwargs,  # type: ignore[call-overload]
+    )
+
+
+def _one_line_error(proc: subprocess.CompletedProcess[str]) -> str:
+    assert proc.returncode == 1, (proc.returncode, proc.stderr)
+    assert proc.stderr.startswith("error:") and "Traceback" not in proc.stderr, proc.stderr
+    assert len(proc.stderr.strip().splitlines()) == 1, proc.stderr
+    return proc.stderr
+
+
+def test_export_writes_through_a_device_and_keeps_it() -> None:
+    before = Path("/dev/null").stat()
+    proc = _cli("export", "-f", "ntriples", "-o", "/dev/null")
+    assert proc.returncode == 0, proc.stderr
+    after = Path("/dev/null").stat()
+    assert (after.st_mode, after.st_rdev) == (before.st_mode, before.st_rdev)
+
+
+def test_export_to_a_fifo(tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    # Nothing reading: a clear error at once, not a hang.
+    assert "nothing is reading" in _one_line_error(_cli("export", "-f", "ntriples", "-o", str(fifo), timeout=60))
+    # A reader: the graph goes through the pipe, which stays a pipe.
+    with (tmp_path / "got.nt").open("wb") as sink:
+        reader = subprocess.Popen(["cat", str(fifo)], stdout=sink)
+        proc = _cli("export", "-f", "ntriples", "-o", str(fifo))
+        reader.wait(timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert (tmp_path / "got.nt").read_bytes().count(b"\n") > 1000 and fifo.is_fifo()
+
+
+def test_export_through_a_symlink_keeps_the_link(tmp_path: Path) -> None:
+    real = tmp_path / "real.ttl"
+    real.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.ttl"
+    link.symlink_to(real)
+    assert _cli("export", "-o", str(link)).returncode == 0
+    assert link.is_symlink() and real.read_text(encoding="utf-8").startswith("@prefix")
+
+
+def test_output_modes_follow_the_umask_and_existing_files(tmp_path: Path) -> None:
+    import os
+
+    fresh = tmp_path / "fresh.ttl"
+    assert _cli("export", "-o", str(fresh), preexec_fn=lambda: os.umask(0o027)).returncode == 0
+    assert fresh.stat().st_mode & 0o777 == 0o640
+    kept = tmp_path / "kept.ttl"
+    kept.write_text("x", encoding="utf-8")
+    kept.chmod(0o604)
+    assert _cli("export", "-o", str(kept)).returncode == 0
+    assert kept.stat().st_mode & 0o777 == 0o604
+
+
+def test_export_refuses_a_directory_and_leaves_nothing(tmp_path: Path) -> None:
+    from kg.errors import OutputError
+    from kg.output import write_atomic
+
+    (tmp_path / "d").mkdir()
+    proc = _cli("export", "-o", str(tmp_path / "d"))
+    assert proc.returncode == 2 and "is a directory" in proc.stderr and "Traceback" not in proc.stderr
+    with pytest.raises(OutputError, match="is a directory"):
+        write_atomic(tmp_path / "d", b"x")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d"]
