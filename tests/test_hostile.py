@@ -306,3 +306,60 @@ def test_export_refuses_a_directory_and_leaves_nothing(tmp_path: Path) -> None:
     with pytest.raises(OutputError, match="is a directory"):
         write_atomic(tmp_path / "d", b"x")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d"]
+
+
+# -- authored YAML that cannot explode ------------------------------------------------
+
+DATA = Path(__file__).resolve().parent.parent / "kg" / "data"
+
+
+def _data_copy(tmp_path: Path, extra: str) -> Path:
+    import shutil
+
+    target = tmp_path / "data"
+    shutil.copytree(DATA, target)
+    (target / "zz-hostile.yaml").write_text(extra, encoding="utf-8")
+    return target
+
+
+def _record(body: str) -> str:
+    return "records:\n  - id: hostile\n" + textwrap.indent(textwrap.dedent(body), "    ")
+
+
+YAML_ATTACKS = {
+    "alias bomb": "a: &a ['xxxxxxxxxxxxxxxx','xxxxxxxxxxxxxxxx','xxxxxxxxxxxxxxxx']\n"
+    + "".join(
+        f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)}]\n"
+        for i in range(20)
+    )
+    + "records: []\n",
+    "unhashable type": _record("type: [[City]]\nzh: 甲\nen: A\nspans: [[0, 1]]\n"),
+    "unhashable unit": "records:\n  - id: hostile-figure\n    type: Observation\n    indicator: x\n    year: 2023\n"
+    "    status: actual\n    value: 1\n    unit: {a: 1}\n    wording: w\n    spans: [[0, 1]]\n",
+    "unhashable status": "records:\n  - id: hostile-figure\n    type: Observation\n    indicator: x\n    year: 2023\n"
+    "    status: [actual]\n    value: 1\n    unit: 亿元\n    wording: w\n    spans: [[0, 1]]\n",
+    "unhashable key": "records:\n  - ? [a, b]\n    : c\n",
+    "huge integer": _record("type: City\nzh: 甲\nen: A\nspans: [[0, " + "9" * 5000 + "]]\n"),
+    "deep nesting": "records: " + "[" * 5000 + "]" * 5000 + "\n",
+    "deep mappings": "records:\n" + "".join("  " * i + f"- k{i}:\n" for i in range(1, 300)),
+    "huge value": _record("type: City\nzh: [" + "长" * 2_000_000 + "]\nen: A\nspans: [[0, 1]]\n"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(YAML_ATTACKS))
+def test_hostile_yaml_gives_a_short_file_line_error(kind: str, tmp_path: Path) -> None:
+    data = _data_copy(tmp_path, YAML_ATTACKS[kind])
+    proc = _cli("build", "--data-dir", str(data), timeout=60)
+    assert proc.returncode == 1, proc.stderr[-500:]
+    assert "Traceback" not in proc.stderr and "zz-hostile.yaml" in proc.stderr, proc.stderr[-500:]
+    assert len(proc.stderr) < 2000, len(proc.stderr)
+
+
+def test_cycles_in_hierarchies_are_refused(tmp_path: Path) -> None:
+    cycle = (
+        "records:\n"
+        "  - {id: loop-a, type: District, zh: 甲区, en: A, spans: [[16, 18]], within: loop-b}\n"
+        "  - {id: loop-b, type: District, zh: 乙区, en: B, spans: [[16, 18]], within: loop-a}\n"
+    )
+    proc = _cli("build", "--data-dir", str(_data_copy(tmp_path, cycle)), timeout=60)
+    assert proc.returncode == 1 and "forms a cycle: loop-a -> loop-b -> loop-a" in proc.stderr, proc.stderr[-500:]
