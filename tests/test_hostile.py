@@ -363,3 +363,79 @@ def test_cycles_in_hierarchies_are_refused(tmp_path: Path) -> None:
     )
     proc = _cli("build", "--data-dir", str(_data_copy(tmp_path, cycle)), timeout=60)
     assert proc.returncode == 1 and "forms a cycle: loop-a -> loop-b -> loop-a" in proc.stderr, proc.stderr[-500:]
+
+
+# -- --data files that cannot explode or fetch -----------------------------------------
+
+RDF_HEAD = '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:ex="http://x/">'
+
+
+def rdf_attacks(url: str) -> dict[str, tuple[str, str]]:
+    """name -> (file name, content), each to be refused with a one-line error."""
+    laughs = "".join(f'<!ENTITY {chr(98 + i)} "' + f"&{chr(97 + i)};" * 10 + '">\n' for i in range(9))
+    return {
+        "entity bomb": (
+            "bomb.rdf",
+            f'<!DOCTYPE rdf:RDF [<!ENTITY a "aaaaaaaaaa">\n{laughs}]>\n{RDF_HEAD}'
+            '<rdf:Description rdf:about="http://x/s"><ex:p>&j;</ex:p></rdf:Description></rdf:RDF>',
+        ),
+        "quadratic entity": (
+            "quad.rdf",
+            '<!DOCTYPE rdf:RDF [<!ENTITY a "' + "a" * 50000 + f'">]>\n{RDF_HEAD}'
+            '<rdf:Description rdf:about="http://x/s"><ex:p>' + "&a;" * 50000 + "</ex:p></rdf:Description></rdf:RDF>",
+        ),
+        "external entity": (
+            "ext.rdf",
+            f'<!DOCTYPE rdf:RDF [<!ENTITY e SYSTEM "{url}/entity">]>\n{RDF_HEAD}'
+            '<rdf:Description rdf:about="http://x/s"><ex:p>&e;</ex:p></rdf:Description></rdf:RDF>',
+        ),
+        "external DTD": ("dtd.rdf", f'<!DOCTYPE rdf:RDF SYSTEM "{url}/dtd">\n{RDF_HEAD}</rdf:RDF>'),
+        "deep XML": (
+            "deep.rdf",
+            f'{RDF_HEAD}<rdf:Description rdf:about="http://x/s">'
+            + "<ex:p><rdf:Description>" * 20000
+            + "</rdf:Description></ex:p>" * 20000
+            + "</rdf:Description></rdf:RDF>",
+        ),
+        "remote context": ("ctx.jsonld", json.dumps({"@context": f"{url}/context", "@id": "http://x/s", "p": "v"})),
+        "remote context in a list": (
+            "ctx2.jsonld",
+            json.dumps({"@context": [{"p": "http://x/p"}, f"{url}/c2"], "@id": "http://x/s", "p": "v"}),
+        ),
+        "import": ("imp.jsonld", json.dumps({"@context": {"@import": f"{url}/import"}, "@id": "http://x/s"})),
+        "deep JSON": (
+            "deep.jsonld",
+            '{"@id": "http://x/s", "http://x/p": ' + '{"http://x/p": ' * 50000 + "1" + "}" * 50000 + "}",
+        ),
+        "IRI with a quote": ("iri.ttl", "<http://x/s> <http://x/p> <http://x/a\\u0022b> .\n"),
+        "text span offset": ("span.ttl", '<http://x/sel> <http://www.w3.org/ns/oa#start> "abc" .\n'),
+    }
+
+
+@pytest.mark.parametrize("store", [False, True], ids=["memory", "store"])
+def test_hostile_data_files_are_refused_without_fetching(store: bool, canary, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    url, hits = canary
+    hits.clear()
+    for name, (file_name, content) in rdf_attacks(url).items():
+        path = tmp_path / file_name
+        path.write_text(content, encoding="utf-8")
+        args = ["query", "--data", str(path), "--sparql", "ASK {}"]
+        if store:
+            args += ["--store", str(tmp_path / "store")]
+        proc = _cli(*args, timeout=60)
+        assert file_name in _one_line_error(proc), name
+    assert hits == []
+    if store:
+        assert [p.name for p in (tmp_path / "store").iterdir() if p.name.startswith(".building-")] == []
+
+
+@pytest.mark.parametrize("store", [False, True], ids=["memory", "store"])
+def test_a_fifo_as_data_is_refused_at_once(store: bool, tmp_path: Path) -> None:
+    import os
+
+    fifo = tmp_path / "pipe.nt"
+    os.mkfifo(fifo)
+    args = ["query", "--data", str(fifo), "--sparql", "ASK {}"]
+    if store:
+        args += ["--store", str(tmp_path / "store")]
+    assert "not a regular file" in _one_line_error(_cli(*args, timeout=60))
