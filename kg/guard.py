@@ -11,11 +11,12 @@ A scanner alone cannot know how a backtracking parser re-reads a name it
 rejects (``trueSERVICE:x`` with an undeclared prefix is ``true SERVICE :x``),
 so the engine never gets the client's text: it gets the text rebuilt from
 the tokens (:attr:`Checked.text`): prefixed names expanded to full IRIs,
-every bare word a known keyword (anything else is refused), tokens separated
-by a space. What the engine parses is then what was checked. Bracket depth
-and operator count are capped as well, since the parser's recursion is
-another way to crash a process (measured: 5,000 nested brackets or 30,000
-chained operators segfault pyoxigraph 0.5).
+every bare word a known keyword (anything else is refused), comments
+blanked, a space added only where two words or numbers were glued. What
+the engine parses is then what was checked. Bracket depth and operator
+count are capped as well, since the parser's recursion is another way to
+crash a process (measured: 5,000 nested brackets or 30,000 chained
+operators segfault pyoxigraph 0.5).
 """
 
 from __future__ import annotations
@@ -111,6 +112,7 @@ _TOKENS = [
 _SCANNER = re.compile("|".join(f"(?P<{kind}{i}>{pattern})" for i, (kind, pattern) in enumerate(_TOKENS)))
 _KIND = {f"{kind}{i}": kind for i, (kind, _) in enumerate(_TOKENS)}
 _LOCAL_ESCAPE = re.compile(r"\\(.)")
+_COMMENT = re.compile(r"#[^\r\n]*")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 
 
@@ -241,8 +243,12 @@ def check_query(text: str, prefixes: Mapping[str, str] | None = None) -> Checked
         elif tok.kind == "op":
             operators += 1
         if parts:
-            # Keep the client's line breaks, so the engine's line numbers stay right.
-            sep = "\n" * text.count("\n", toks[i - 1].start, tok.start) or " "
+            # The client's spacing, comments blanked (pyoxigraph reads "CONCAT(" but not
+            # "CONCAT ("); glued words and numbers get a space, so they cannot re-split.
+            before = toks[i - 1]
+            sep = _COMMENT.sub(" ", text[before.start + len(before.text) : tok.start])
+            if not sep and before.kind in ("word", "number") and tok.kind in ("word", "number"):
+                sep = " "
             parts.append(sep)
             length += len(sep)
         origin.append((length, tok.start))

@@ -115,7 +115,7 @@ def _read_manifest(build: Path) -> dict[str, Any] | None:
 # without waiting and leave alone what they cannot lock, so a server's
 # store is never removed under it, and a killed build's directory is.
 _HELD: list[int] = []
-_STALE_SECONDS = 10.0
+_STALE_SECONDS = 2.0
 
 
 def _lock(path: Path, mode: int) -> int | None:

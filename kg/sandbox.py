@@ -25,6 +25,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -497,9 +498,15 @@ class QueryPool:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self.timeout
         worker = await self._take_worker(deadline)
-        clean = False
         try:
             worker.send((query, self.prefixes, self.row_limit, bindings or {}))
+        except OSError:
+            # It died before the query reached it: not the query's doing, so another worker gets it.
+            self._replace(worker)
+            worker = await self._take_worker(deadline)
+            worker.send((query, self.prefixes, self.row_limit, bindings or {}))
+        clean = False
+        try:
             await self._readable(worker, max(0.0, deadline - loop.time()))
             message = worker.conn.recv()
             clean = True
@@ -538,18 +545,24 @@ class QueryPool:
         self._respawn()
 
     def _respawn(self) -> None:
+        # A daemon thread, not the executor: retries go on until the pool
+        # closes, and must not hold up the interpreter's exit if it never does.
         loop = asyncio.get_running_loop()
-        future = loop.run_in_executor(self._threads, self._spawn_retrying)
 
-        def ready(done: asyncio.Future[_Worker | None]) -> None:
-            if done.cancelled() or done.exception() is not None or self._idle is None:
+        def deliver(worker: _Worker) -> None:
+            if self._closed or self._idle is None:
+                self._kill(worker)
                 return
-            worker = done.result()
-            if worker is not None:
-                self.restarts += 1
-                self._idle.put_nowait(worker)
+            self.restarts += 1
+            self._idle.put_nowait(worker)
 
-        future.add_done_callback(ready)
+        def target() -> None:
+            worker = self._spawn_retrying()
+            if worker is not None:
+                with contextlib.suppress(RuntimeError):  # the loop has closed
+                    loop.call_soon_threadsafe(deliver, worker)
+
+        threading.Thread(target=target, name="kg-respawn", daemon=True).start()
 
     def health(self) -> dict[str, Any]:
         """The pool's state for ``/health``."""

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -164,9 +165,9 @@ def _get(url: str, *, headers: dict[str, str] | None = None) -> tuple[int, bytes
     request = urllib.request.Request(url, headers=headers or {})
     try:
         with urllib.request.urlopen(request, timeout=30) as answer:
-            return answer.status, answer.read(), dict(answer.headers)
+            return answer.status, answer.read(), {k.lower(): v for k, v in answer.headers.items()}
     except urllib.error.HTTPError as exc:
-        return exc.code, exc.read(), dict(exc.headers)
+        return exc.code, exc.read(), {k.lower(): v for k, v in exc.headers.items()}
 
 
 def _sparql(base: str, query: str) -> tuple[int, bytes, dict[str, str]]:
@@ -439,3 +440,172 @@ def test_a_fifo_as_data_is_refused_at_once(store: bool, tmp_path: Path) -> None:
     if store:
         args += ["--store", str(tmp_path / "store")]
     assert "not a regular file" in _one_line_error(_cli(*args, timeout=60))
+
+
+# -- bounded work ----------------------------------------------------------------------
+
+SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def _doubling(times: int) -> str:
+    """A query whose one row holds a text of 2**times characters."""
+    binds = " ".join(f"BIND(CONCAT(?v{i}, ?v{i}) AS ?v{i + 1})" for i in range(times))
+    return f'SELECT ?v{times} WHERE {{ BIND("x" AS ?v0) {binds} }}'
+
+
+@pytest.fixture(scope="module")
+def small() -> Iterator[str]:
+    args = ["--workers", "1", "--timeout", "3", "--worker-memory", "400", "--queue", "0"]
+    with linzi_server(args, timeout=120) as (base, _):
+        yield base
+
+
+def test_a_single_huge_row_is_cut_and_flagged(small: str) -> None:
+    status, body, headers = _sparql(small, _doubling(25))  # 32 MB in one value
+    assert status == 200 and headers["x-linzi-truncated"] == "true"
+    assert json.loads(body)["results"]["bindings"] == []
+
+
+def test_a_query_past_the_memory_limit_gets_503_and_the_worker_comes_back(small: str) -> None:
+    status, body, _ = _sparql(small, _doubling(29))  # 512 MB, past --worker-memory 400
+    assert status == 503 and b"400 MB" in body, body[:300]
+    for _ in range(50):
+        status, body, _ = _get(f"{small}/health")
+        if json.loads(body)["alive"] == 1:
+            break
+        time.sleep(0.2)
+    assert _sparql(small, "ASK {}")[0] == 200
+    assert json.loads(_get(f"{small}/health")[1])["killed"] >= 1
+
+
+def test_a_full_queue_answers_503_at_once(small: str) -> None:
+    slow = threading.Thread(target=_sparql, args=(small, SLOW))
+    slow.start()
+    time.sleep(0.5)
+    started = time.monotonic()
+    status, body, headers = _sparql(small, "ASK {}")
+    assert status == 503 and "retry-after" in headers and b"busy" in body
+    assert time.monotonic() - started < 1.0
+    slow.join()
+
+
+def test_killed_workers_are_replaced_and_reported(tmp_path: Path) -> None:
+    import os
+    import signal
+
+    with linzi_server(["--workers", "2", "--timeout", "5"], timeout=120) as (base, proc):
+        for pid in _children(proc.pid):
+            os.kill(pid, signal.SIGKILL)
+        answers = [_sparql(base, "ASK { ?s ?p ?o }")[0] for _ in range(6)]
+        assert answers.count(200) >= 4, answers
+        for _ in range(50):
+            state = json.loads(_get(f"{base}/health")[1])
+            if state["alive"] == 2:
+                break
+            time.sleep(0.2)
+        assert state["alive"] == 2 and state["restarts"] >= 2, state
+
+
+def test_a_worker_that_cannot_start_is_retried_and_the_pool_never_shrinks(tmp_path: Path) -> None:
+    """The graph file disappears: replacements fail and are retried with backoff
+    while the other worker answers; when the file is back, the pool is whole again."""
+    script = textwrap.dedent(
+        f"""
+        import asyncio, os, shutil
+        from kg.sandbox import QueryPool
+        data = {str(tmp_path / "g.nt")!r}
+        open(data, "w").write("<urn:a> <urn:b> <urn:c> .\\n")
+        async def main():
+            pool = QueryPool(data, workers=2, timeout=10, backoff=0.1, max_backoff=0.4)
+            await pool.start()
+            os.rename(data, data + ".away")
+            victim = pool._all[0]
+            victim.process.kill()
+            victim.process.wait()
+            ok = 0
+            for _ in range(6):
+                ok += bool((await pool.run("ASK {{ ?s ?p ?o }}")).boolean)
+            await asyncio.sleep(1.5)
+            failures = pool.start_failures
+            os.rename(data + ".away", data)
+            for _ in range(40):
+                await asyncio.sleep(0.2)
+                if pool.health()["alive"] == 2 and pool._idle.qsize() == 2:
+                    break
+            print(ok, failures >= 2, pool.size, pool.health()["alive"])
+            await pool.close()
+        asyncio.run(main())
+        """
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert proc.stdout.split() == ["6", "True", "2", "2"], (proc.stdout, proc.stderr[-1000:])
+    assert "retrying in" in proc.stderr
+
+
+def _children(pid: int) -> list[int]:
+    out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(pid)], capture_output=True, text=True).stdout
+    return [int(p) for p in out.split()]
+
+
+# -- the on-disk store under other commands ------------------------------------------
+
+
+def test_a_served_store_is_not_pruned_by_another_command(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    extra = tmp_path / "extra.ttl"
+    extra.write_text("<urn:x> <urn:y> <urn:z> .\n", encoding="utf-8")
+    with linzi_server(["--workers", "2", "--store", str(store)], timeout=120) as (base, proc):
+        served = [p for p in store.iterdir() if p.name.startswith("graph-")]
+        # Another command on the same store with other inputs builds anew and prunes what it may.
+        assert _cli("query", "--store", str(store), "--data", str(extra), "--sparql", "ASK {}").returncode == 0
+        assert all(p.is_dir() for p in served)
+        import os
+        import signal
+
+        for pid in _children(proc.pid):  # new workers must still be able to open it
+            os.kill(pid, signal.SIGKILL)
+        time.sleep(0.5)
+        assert [_sparql(base, "ASK { ?s ?p ?o }")[0] for _ in range(4)].count(200) >= 2
+        for _ in range(50):
+            if json.loads(_get(f"{base}/health")[1])["alive"] == 2:
+                break
+            time.sleep(0.2)
+        assert json.loads(_get(f"{base}/health")[1])["alive"] == 2
+    # With the server gone, the next build prunes the old ones.
+    extra.write_text("<urn:x> <urn:y> <urn:w> .\n", encoding="utf-8")
+    assert _cli("query", "--store", str(store), "--data", str(extra), "--sparql", "ASK {}").returncode == 0
+    assert len([p for p in store.iterdir() if p.name.startswith("graph-")]) == 1
+
+
+def test_killed_builds_leave_nothing_after_the_next_start(tmp_path: Path) -> None:
+    import signal
+
+    store = tmp_path / "store"
+    big = tmp_path / "big.nt"
+    assert _cli("synth", "--reports", "60", "-o", str(big)).returncode == 0
+    for _ in range(2):
+        build = subprocess.Popen(
+            [sys.executable, "-m", "kg", "query", "--store", str(store), "--data", str(big), "--sparql", "ASK {}"],
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(100):
+            if store.is_dir() and any(p.name.startswith(".building-") for p in store.iterdir()):
+                break
+            time.sleep(0.05)
+        time.sleep(0.5)
+        build.send_signal(signal.SIGKILL)
+        build.wait()
+    assert any(p.name.startswith(".building-") for p in store.iterdir())
+    time.sleep(2.5)
+    assert _cli("query", "--store", str(store), "--sparql", "ASK {}").returncode == 0
+    assert [p.name for p in store.iterdir() if p.name.startswith(".building-")] == []
+
+
+def test_a_damaged_manifest_is_rebuilt(tmp_path: Path) -> None:
+    store = tmp_path / "store"
+    assert _cli("query", "--store", str(store), "--sparql", "ASK {}").returncode == 0
+    (build,) = [p for p in store.iterdir() if p.name.startswith("graph-")]
+    for damage in ["{not json", '{"quads": "many"}', "[]"]:
+        (build / "manifest.json").write_text(damage, encoding="utf-8")
+        proc = _cli("query", "--store", str(store), "--sparql", "ASK { ?s ?p ?o }", "--format", "json")
+        assert proc.returncode == 0 and '"boolean": true' in proc.stdout.replace('":true', '": true'), proc.stderr
