@@ -42,8 +42,46 @@ class _DuplicateKey(Exception):
         self.key, self.line = key, line
 
 
+#: Input limits of the YAML loader: a file is read whole, so its size is
+#: capped; aliases are refused (an 8.9 KB anchor bomb expands to gigabytes);
+#: nesting is capped below Python's recursion limit; integers are capped
+#: below Python's 4,300-digit conversion limit.
+MAX_FILE_BYTES = 20 * 1024 * 1024
+MAX_DEPTH = 50
+MAX_INT_DIGITS = 40
+
+
 class _Loader(yaml.SafeLoader):
-    pass
+    """SafeLoader with the input limits: no aliases, bounded nesting and integers."""
+
+    _depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, "YAML aliases (*name) are not allowed in the data files", event.start_mark
+            )
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None,
+                    None,
+                    f"nested more than {MAX_DEPTH} levels deep",
+                    self.peek_event().start_mark,  # type: ignore[no-untyped-call]
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+    def construct_yaml_int(self, node: yaml.ScalarNode) -> int:
+        digits = sum(ch.isalnum() for ch in str(node.value))
+        if digits > MAX_INT_DIGITS:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"an integer of {digits} digits (at most {MAX_INT_DIGITS})", node.start_mark
+            )
+        return int(super().construct_yaml_int(node))
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _Map:
@@ -53,6 +91,10 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> _Map:
     out.key_lines = {}
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, (str, int, float, bool, dt.date)) and key is not None:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a mapping key must be a plain text or number", key_node.start_mark
+            )
         if key in out:
             raise _DuplicateKey(key, key_node.start_mark.line + 1)
         out[key] = loader.construct_object(value_node, deep=True)
@@ -68,6 +110,7 @@ def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> _List:
 
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_yaml_int)
 
 
 @dataclass(frozen=True)
@@ -190,9 +233,18 @@ class _Reader:
 
     def read_file(self, path: Path, label: str) -> None:
         try:
+            if not path.is_file():
+                self.problems.append(Problem(label, None, None, None, "not a regular file"))
+                return
+            if path.stat().st_size > MAX_FILE_BYTES:
+                self.problems.append(Problem(label, None, None, None, f"larger than {MAX_FILE_BYTES} bytes"))
+                return
             text = path.read_text(encoding="utf-8")
         except UnicodeDecodeError as exc:
             self.problems.append(Problem(label, None, None, None, f"not UTF-8 text ({exc.reason})"))
+            return
+        except OSError as exc:
+            self.problems.append(Problem(label, None, None, None, f"cannot read: {exc.strerror or exc}"))
             return
         try:
             doc = yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
@@ -204,6 +256,9 @@ class _Reader:
             line = mark.line + 1 if mark is not None else None
             reason = getattr(exc, "problem", None) or str(exc)
             self.problems.append(Problem(label, line, None, None, f"not valid YAML: {reason}"))
+            return
+        except RecursionError:
+            self.problems.append(Problem(label, None, None, None, "not valid YAML: nested too deep"))
             return
         if doc is None:
             return
@@ -308,7 +363,7 @@ class _Reader:
         raw_types = item.get("type")
         types = tuple(raw_types) if isinstance(raw_types, list) else (raw_types,)
         for t in types:
-            if t not in model.TYPES:
+            if not isinstance(t, str) or t not in model.TYPES:
                 known = ", ".join(sorted([*model.TYPES, model.OBSERVATION]))
                 self.problem(where, "type", f"unknown type {t!r}; known types: {known}", self._line(item, "type"))
                 ok = False
@@ -326,7 +381,7 @@ class _Reader:
             aliases_raw = []
         spans = self._spans(item.get("spans"), where, "spans", self._line(item, "spans")) if "spans" in item else None
         members = item.get("members")
-        if members is not None and members not in model.MEMBER_CLASSES:
+        if members is not None and (not isinstance(members, str) or members not in model.MEMBER_CLASSES):
             self.problem(
                 where, "members", f"must be one of {', '.join(model.MEMBER_CLASSES)}", self._line(item, "members")
             )
@@ -470,13 +525,13 @@ class _Reader:
             ok = False
         choices = {"status": model.STATUSES, "comparator": model.COMPARATORS, "modality": model.MODALITIES}
         for key, allowed in choices.items():
-            if key in item and item[key] not in allowed:
+            if key in item and (not isinstance(item[key], str) or item[key] not in allowed):
                 self.problem(
                     where, key, f"must be one of {', '.join(allowed)}, got {item[key]!r}", self._line(item, key)
                 )
                 ok = False
         unit = item["unit"]
-        if unit not in model.UNITS:
+        if not isinstance(unit, str) or unit not in model.UNITS:
             self.problem(
                 where, "unit", f"unknown unit {unit!r}; known units: {' '.join(model.UNITS)}", self._line(item, "unit")
             )
@@ -588,6 +643,7 @@ class _Reader:
             elif link.concept is None:
                 known = ", ".join(model.CONCEPTS[table])
                 self.problem(link.where, link.field, f"unknown {table} {link.target!r}; known: {known}")
+        self._check_cycles()
         for obs in data.observations.values():
             need(obs.where, "indicator", obs.indicator, ("indicator",))
             need(obs.area.where, "area", obs.area.target, ("place",))
@@ -597,6 +653,45 @@ class _Reader:
             self.problems.append(Problem("(data)", None, None, "source", "no 'source:' section in any file"))
         else:
             need(data.source.where, "textOf", data.source.text_of, ("article",))
+
+    def _check_cycles(self) -> None:
+        """A hierarchy (within, partOf, ...) that loops back is a data error."""
+        for fld in HIERARCHIES:
+            up: dict[str, list[Link]] = {}
+            for entity, link in self.data.links():
+                if link.field == fld and link.target in self.data.entities:
+                    up.setdefault(entity.id, []).append(link)
+            found = _cycle(up)
+            if found is not None:
+                loop, closing = found
+                self.problem(closing.where, fld, "forms a cycle: " + " -> ".join(loop[:12]))
+
+
+def _cycle(up: dict[str, list[Link]]) -> tuple[list[str], Link] | None:
+    """A cycle in the links ``up`` (record -> its links), by iterative depth-first search."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    for start in sorted(up):
+        if start in state:
+            continue
+        path = [start]
+        stack = [iter(up.get(start, []))]
+        state[start] = 1
+        while stack:
+            step = next(stack[-1], None)
+            if step is None:
+                state[path.pop()] = 2
+                stack.pop()
+            elif state.get(step.target) == 1:
+                return [*path[path.index(step.target) :], step.target], step
+            elif step.target not in state:
+                state[step.target] = 1
+                path.append(step.target)
+                stack.append(iter(up.get(step.target, [])))
+    return None
+
+
+#: Link fields that form a hierarchy, where a cycle is an error.
+HIERARCHIES = ("within", "partOf", "unitOf", "subOrganizationOf", "broader")
 
 
 def _close_matches(word: str, candidates: Iterable[str]) -> list[str]:

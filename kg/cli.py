@@ -830,6 +830,25 @@ def viz(
 )
 @click.option("--cors", "cors", multiple=True, metavar="ORIGIN", help="Allow cross-origin requests from ORIGIN.")
 @_text_option
+@click.option(
+    "--worker-memory",
+    type=click.IntRange(0, 1_000_000),
+    default=None,
+    metavar="MB",
+    help="Address space each query worker may use (RLIMIT_AS; default 1024; 0: no limit).",
+)
+@click.option(
+    "--queue",
+    type=click.IntRange(0, 100_000),
+    default=64,
+    show_default=True,
+    help="Requests that may wait for a busy worker; more get 503 at once.",
+)
+@click.option(
+    "--allow-network-workers",
+    is_flag=True,
+    help="Serve even where workers can be kept off the network only in Python (no namespaces, no seccomp).",
+)
 @_graph_options
 def serve(
     host: str,
@@ -840,6 +859,9 @@ def serve(
     row_limit: int,
     workers: int | None,
     cors: tuple[str, ...],
+    worker_memory: int | None,
+    queue: int,
+    allow_network_workers: bool,
     data_dir: Path | None,
     source: Path | None,
     store: Path | None,
@@ -857,7 +879,7 @@ def serve(
     import uvicorn
 
     from kg.errors import UsageError
-    from kg.sandbox import worker_count
+    from kg.sandbox import WORKER_MEMORY_MB, worker_count
     from kg.server import Settings, create_app
 
     # Say so before the graph is built, and in one line, if the port is taken.
@@ -876,8 +898,11 @@ def serve(
         workers=workers or worker_count(),
         cors_origins=tuple(cors),
         texts=tuple(str(t) for t in texts),
+        worker_memory_mb=WORKER_MEMORY_MB if worker_memory is None else worker_memory,
+        queue=queue,
+        allow_network=allow_network_workers,
     )
-    app = create_app(graph, settings=settings)
+    app = create_app(graph, settings=settings, exit_on_startup_error=True)
     click.echo(f"linzi-kg: serving http://{host}:{port}/ (SPARQL at /sparql); Ctrl-C stops", err=True)
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
 

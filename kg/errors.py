@@ -31,10 +31,21 @@ class Problem:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
         parts = [where]
         if self.record:
-            parts.append(f"record '{self.record}'")
+            parts.append(f"record '{excerpt(self.record, 60)}'")
         if self.field:
-            parts.append(f"field '{self.field}'")
-        return ": ".join(parts) + f": {self.message}"
+            parts.append(f"field '{excerpt(self.field, 60)}'")
+        return ": ".join(parts) + f": {excerpt(self.message)}"
+
+
+def excerpt(text: str, limit: int = 240) -> str:
+    """``text`` on one line and at most about ``limit`` characters, so that a
+    huge value in a file never becomes a huge error message.
+
+    >>> excerpt("x" * 1000, 20)
+    'xxxxxxxxxxxxxxxxxxxx… (1000 characters)'
+    """
+    text = " ".join(text.split()) if "\n" in text or "\r" in text else text
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
 
 
 class DataError(KGError):

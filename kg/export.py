@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import re
-import tempfile
 from enum import StrEnum
-from pathlib import Path
 
 from rdflib import Graph
 
-from kg.errors import OutputError
+from kg.output import write_atomic
+
+__all__ = ["Format", "serialize", "write_atomic"]
 
 
 class Format(StrEnum):
@@ -106,28 +105,3 @@ def _xml(graph: Graph) -> bytes:
     if "".join(blocks) != body:  # unexpected layout: keep rdflib's output as is
         return text.encode("utf-8")
     return (head + sep + "".join(sorted(blocks)) + "</rdf:RDF>" + tail).encode("utf-8")
-
-
-def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file, so that a failure
-    leaves either the old file or none, never half of a new one."""
-    target = Path(path)
-    directory = target.parent if str(target.parent) else Path(".")
-    if not directory.is_dir():
-        raise OutputError(f"cannot write {target}: directory {directory} does not exist")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
-    except OSError as exc:
-        raise OutputError(f"cannot write {target}: {exc.strerror}") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"cannot write {target}: {exc.strerror}") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise

@@ -136,4 +136,4 @@ def entailments(data: Graph, ontology: Graph) -> Graph:
         for backwards, q, obj in rules.expand(str(p), str(o) if isinstance(o, URIRef) else None):
             target = o if obj is None else URIRef(obj)
             out.add((target, URIRef(q), s) if backwards else (s, URIRef(q), target))
-    return out - data  # type: ignore[no-any-return]
+    return out - data  # type: ignore[no-any-return,unused-ignore]

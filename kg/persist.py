@@ -7,7 +7,10 @@ ontology, linzi-kg's own modules, the pyoxigraph version, and each ``--data``
 file (by path, size and modification time, so that a gigabyte of N-Triples
 is not re-read at every start). A build is written under a temporary name
 and renamed into place when complete, so a reader never sees half a store
-and two processes building at once do not clash; older builds are removed.
+and two processes building at once do not clash; older builds are removed
+unless a process has them open (a shared ``flock`` held while it runs), and
+the temporary directories of killed builds are removed at the next start.
+A build whose manifest is damaged is rebuilt.
 
 >>> import tempfile
 >>> directory = tempfile.mkdtemp()
@@ -35,7 +38,7 @@ import pyoxigraph as ox
 
 from kg import __version__
 from kg.errors import StoreError
-from kg.load import RDFFileError, file_format
+from kg.load import RDFFileError, check_input, file_format
 from kg.store import KnowledgeGraph, attach_source, load_graph
 
 MANIFEST = "manifest.json"
@@ -80,7 +83,7 @@ def _inputs(data_dir: Path | None, extra: Sequence[Path]) -> dict[str, Any]:
     }
     for path in extra:
         file = Path(path)
-        file_format(file, StoreError)
+        check_input(file, StoreError, content=False)  # its content is checked when it is loaded
         try:
             info = file.stat()
         except OSError as exc:
@@ -94,11 +97,83 @@ def _key(inputs: dict[str, Any]) -> str:
 
 
 def _read_manifest(build: Path) -> dict[str, Any] | None:
+    """The build's manifest, or None when missing or not what we write."""
     try:
         manifest = json.loads((build / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None
-    return manifest if isinstance(manifest, dict) else None
+    if not isinstance(manifest, dict):
+        return None
+    if not isinstance(manifest.get("quads"), int) or not isinstance(manifest.get("source_sha256"), str):
+        return None
+    return manifest
+
+
+# Locks, with flock on the build directories themselves: a process that has
+# a build open holds a shared lock on it for as long as it runs, a build in
+# progress an exclusive one. Pruning and clean-up take an exclusive lock
+# without waiting and leave alone what they cannot lock, so a server's
+# store is never removed under it, and a killed build's directory is.
+_HELD: list[int] = []
+_STALE_SECONDS = 2.0
+
+
+def _lock(path: Path, mode: int) -> int | None:
+    """A descriptor of ``path`` locked in ``mode`` (without waiting), or None."""
+    import fcntl
+
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, mode | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def _remove_unused(path: Path) -> bool:
+    """Remove a build directory nobody holds; False if someone does."""
+    import fcntl
+
+    fd = _lock(path, fcntl.LOCK_EX)
+    if fd is None:
+        return False
+    try:
+        shutil.rmtree(path, ignore_errors=True)
+    finally:
+        os.close(fd)
+    return True
+
+
+def _clean_leftovers(root: Path) -> None:
+    """Remove the temporary directories of builds that were killed."""
+    import time
+
+    for work in root.glob(".building-*"):
+        try:
+            old = time.time() - work.stat().st_mtime > _STALE_SECONDS
+        except OSError:
+            continue
+        if old and work.is_dir():
+            _remove_unused(work)
+
+
+def hold(prepared: PreparedStore) -> bool:
+    """Keep ``prepared`` from being pruned while this process runs; False if
+    it was removed before the lock was taken."""
+    import fcntl
+
+    fd = _lock(prepared.path, fcntl.LOCK_SH)
+    if fd is None:
+        return False
+    if _read_manifest(prepared.path) is None:
+        os.close(fd)
+        return False
+    _HELD.append(fd)
+    return True
 
 
 def prepare_store(
@@ -116,16 +191,23 @@ def prepare_store(
     root = Path(directory)
     if root.exists() and not root.is_dir():
         raise StoreError(f"--store {root}: exists and is not a directory")
+    import fcntl
+
     inputs = _inputs(Path(data_dir) if data_dir is not None else None, [Path(p) for p in extra])
     target = root / f"{_PREFIX}{_key(inputs)}"
+    if root.is_dir():
+        _clean_leftovers(root)
     manifest = _read_manifest(target)
     if manifest is not None:
         return PreparedStore(target, manifest, built=False)
+    if target.exists() and not _remove_unused(target):
+        raise StoreError(f"--store {root}: the build {target.name} is damaged and in use; stop its users and delete it")
     try:
         root.mkdir(parents=True, exist_ok=True)
         work = Path(tempfile.mkdtemp(prefix=".building-", dir=root))
     except OSError as exc:
         raise StoreError(f"--store {root}: cannot create a build there: {exc.strerror or exc}") from None
+    building = _lock(work, fcntl.LOCK_EX)
     try:
         manifest = _build(work / _STORE, inputs, data_dir, [Path(p) for p in extra])
         (work / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
@@ -139,15 +221,18 @@ def prepare_store(
             manifest = theirs
     finally:
         shutil.rmtree(work, ignore_errors=True)
+        if building is not None:
+            os.close(building)
     _prune(root, keep=target)
     return PreparedStore(target, manifest, built=True)
 
 
 def _prune(root: Path, *, keep: Path) -> None:
-    # Only our own complete builds are removed; anything else is left alone.
+    # Only our own complete builds that no process has open are removed;
+    # anything else is left alone.
     for old in root.glob(f"{_PREFIX}*"):
         if old != keep and old.is_dir() and (old / MANIFEST).is_file():
-            shutil.rmtree(old, ignore_errors=True)
+            _remove_unused(old)
 
 
 def _build(location: Path, inputs: dict[str, Any], data_dir: Any, extra: list[Path]) -> dict[str, Any]:
@@ -159,34 +244,53 @@ def _build(location: Path, inputs: dict[str, Any], data_dir: Any, extra: list[Pa
     result = build(data_dir=Path(data_dir) if data_dir else None, check_source=False, validate=False)
     ontology = load_ontology()
     store = ox.Store(str(location))
+    problem: RDFFileError | None = None
     try:
         fill(store, result.graph)
-        for path in extra:
-            _load_extra(store, path)
-        # Entailments inside the store, before the ontology is added: a
-        # large file never passes through Python.
-        for update in Rules.from_ontology(ontology).updates():
-            store.update(update)
-        fill(store, ontology)
-        store.optimize()
+        try:
+            for path in extra:
+                _load_extra(store, path)
+        except RDFFileError as exc:
+            # A fresh error: the raised one's traceback holds frames that keep the database open.
+            problem = RDFFileError(str(exc))
+        if problem is None:
+            # Entailments inside the store, before the ontology is added: a
+            # large file never passes through Python.
+            for update in Rules.from_ontology(ontology).updates():
+                store.update(update)
+            fill(store, ontology)
+            store.optimize()
         count = len(store)
     finally:
         # Close the database (its last reference) before the directory is
         # renamed or removed, also when a --data file fails to parse.
         del store
+    if problem is not None:
+        raise problem
     assert result.dataset.source is not None
     return {"inputs": inputs, "quads": count, "source_sha256": result.dataset.source.sha256}
 
 
+_BAD_OFFSET = (
+    "SELECT ?v WHERE { ?s <http://www.w3.org/ns/oa#start>|<http://www.w3.org/ns/oa#end> ?v "
+    'FILTER(!isLiteral(?v) || !REGEX(STR(?v), "^[0-9]{1,18}$")) } LIMIT 1'
+)
+
+
 def _load_extra(store: ox.Store, path: Path) -> None:
     _, fmt = file_format(path)
+    check_input(path)
     try:
         store.bulk_load(path=str(path), format=fmt)
     except OSError as exc:
         raise RDFFileError(f"{path}: {exc.strerror or exc}") from None
     except SyntaxError as exc:
         message = " ".join(str(exc).split())
-        raise RDFFileError(f"{path}: not valid {fmt.name}: {message}") from None
+        raise RDFFileError(f"{path}: not valid {fmt.name}: {message[:300]}") from None
+    # Taken out of the result at once: a result left in a traceback keeps the database open.
+    bad = [row[0].value for row in store.query(_BAD_OFFSET)]  # type: ignore[union-attr]
+    if bad:
+        raise RDFFileError(f"{path}: oa:start and oa:end must be non-negative integers, got {bad[0][:80]!r}")
 
 
 def open_graph(
@@ -198,6 +302,12 @@ def open_graph(
 ) -> KnowledgeGraph:
     """The graph from the store in ``directory``, built first if missing or stale."""
     prepared = prepare_store(directory, data_dir=data_dir, extra=extra)
+    for _ in range(3):  # pruned by another process between preparing and locking: prepare again
+        if hold(prepared):
+            break
+        prepared = prepare_store(directory, data_dir=data_dir, extra=extra)
+    else:
+        raise StoreError(f"--store {directory}: another process keeps removing the build; try again")
     try:
         store = ox.Store.read_only(str(prepared.location))
     except (OSError, RuntimeError) as exc:

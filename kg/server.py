@@ -26,14 +26,16 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from kg.errors import KGError, QueryError, QuerySyntaxError
-from kg.guard import Refused, check_query
+from kg.guard import Checked, Refused, check_query
 from kg.namespaces import PREFIXES
 from kg.results import json_results, to_csv, to_json, to_tsv, to_xml
 from kg.sandbox import (
+    WORKER_MEMORY_MB,
     Outcome,
     PoolBusy,
     QueryPool,
     QueryTimeout,
+    WorkerMemoryError,
     WorkerQueryError,
     WorkerSyntaxError,
     worker_count,
@@ -54,6 +56,13 @@ class Settings:
     cors_origins: tuple[str, ...] = ()  # CORS off unless origins are named
     isolate: bool = True  # query workers leave the network
     texts: tuple[str, ...] = ()  # source texts of --data documents: sentences on the check pages
+    allow_network: bool = False  # start even if workers can be kept off the network only in Python
+    worker_memory_mb: int = WORKER_MEMORY_MB  # address space per worker (RLIMIT_AS); 0: no limit
+    queue: int = 64  # requests that may wait for a worker; more get 503 at once
+
+
+class ServeError(KGError):
+    """The server cannot start safely."""
 
 
 class TooLarge(KGError):
@@ -187,14 +196,26 @@ class Site:
             row_limit=self.settings.row_limit,
             isolate=self.settings.isolate,
             prefixes=PREFIXES,
+            memory_mb=self.settings.worker_memory_mb,
+            queue=self.settings.queue,
         )
-        await self.pool.start()
-        if not self.pool.isolated:
+        try:
+            await self.pool.start()
+        except RuntimeError as exc:
+            raise ServeError(f"cannot start the query workers: {exc}") from None
+        if self.settings.isolate and not self.pool.isolated:
             import sys
 
+            if not self.settings.allow_network:
+                await self.pool.close()
+                raise ServeError(
+                    "query workers cannot be kept off the network here (neither network namespaces nor seccomp "
+                    "are allowed); refusing to serve. --allow-network-workers serves anyway, with only the "
+                    "up-front SERVICE/FROM check and Python's socket layer in the way"
+                )
             print(
-                "linzi-kg: WARNING: query workers could not leave the network (no permission to unshare); "
-                "only the up-front SERVICE/FROM check stands between queries and outbound connections",
+                "linzi-kg: WARNING: query workers are kept off the network only at Python's socket layer "
+                "(no namespaces, no seccomp); the up-front SERVICE/FROM check is the real barrier",
                 file=sys.stderr,
             )
 
@@ -214,27 +235,31 @@ class Site:
         """Check and run a query; the answer in the workers' cell form."""
         if len(text.encode("utf-8")) > self.settings.max_request_bytes:
             raise TooLarge(f"the query is longer than {self.settings.max_request_bytes} bytes")
-        check_query(text)
+        # The engine runs the text the guard rebuilt, never the client's own.
+        checked = check_query(text, PREFIXES)
         assert self.pool is not None
         try:
-            outcome = await self.pool.run(text, bindings)
+            outcome = await self.pool.run(checked.text, bindings)
         except QueryTimeout:
             raise Timeout(f"the query ran past the time limit of {self.settings.timeout:g} s and was stopped") from None
         except PoolBusy:
             raise Timeout(f"the server is busy: no query worker was free within {self.settings.timeout:g} s") from None
+        except WorkerMemoryError as exc:
+            raise Timeout(f"the query was stopped: {exc}") from None
         except WorkerSyntaxError as exc:
-            raise _syntax_error(str(exc)) from None
+            raise _syntax_error(str(exc), checked) from None
         except WorkerQueryError as exc:
             raise QueryError(f"the query failed: {exc}") from None
         return outcome
 
 
-def _syntax_error(text: str) -> QuerySyntaxError:
+def _syntax_error(text: str, checked: Checked) -> QuerySyntaxError:
     from kg.sparql import _OX_POS
 
     match = _OX_POS.match(text)
     if match:
-        return QuerySyntaxError(" ".join(match.group(3).split()), line=int(match.group(1)), column=int(match.group(2)))
+        line, column = checked.source_position(int(match.group(1)), int(match.group(2)))
+        return QuerySyntaxError(" ".join(match.group(3).split()), line=line, column=column)
     return QuerySyntaxError(" ".join(text.split()))
 
 
@@ -301,6 +326,17 @@ async def sparql(request: Request) -> Response:
     return Response(body, media_type=media_type, headers=headers)
 
 
+async def health(request: Request) -> Response:
+    """The worker pool's state: 200 while at least one worker is alive, else 503."""
+    import json
+
+    site: Site = request.app.state.site
+    state = site.pool.health() if site.pool is not None else {"workers": 0, "alive": 0}
+    status = 200 if state.get("alive") else 503
+    body = json.dumps({"status": "ok" if status == 200 else "degraded", **state}, indent=1)
+    return Response(body + "\n", status_code=status, media_type="application/json")
+
+
 def _wants_html(request: Request) -> bool:
     accept = request.headers.get("accept", "")
     return "text/html" in accept and request.url.path != "/sparql"
@@ -352,8 +388,12 @@ class _SecurityHeaders:
         await self.app(scope, receive, wrapped)
 
 
-def create_app(kg: KnowledgeGraph | None = None, *, settings: Settings | None = None) -> Starlette:
-    """The ASGI app. Builds the graph when ``kg`` is not given.
+def create_app(
+    kg: KnowledgeGraph | None = None, *, settings: Settings | None = None, exit_on_startup_error: bool = False
+) -> Starlette:
+    """The ASGI app. Builds the graph when ``kg`` is not given. With
+    ``exit_on_startup_error`` (the CLI), a server that cannot start safely
+    says why in one line and exits with status 1, without a traceback.
 
     >>> app = create_app()
     >>> sorted(r.path for r in app.routes if hasattr(r, "methods"))[:2]
@@ -366,7 +406,17 @@ def create_app(kg: KnowledgeGraph | None = None, *, settings: Settings | None = 
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        await site.start()
+        try:
+            await site.start()
+        except KGError as exc:
+            if not exit_on_startup_error:
+                raise
+            import os
+            import sys
+
+            print(f"error: {exc}", file=sys.stderr, flush=True)
+            await site.stop()
+            os._exit(1)
         try:
             yield
         finally:
@@ -379,6 +429,7 @@ def create_app(kg: KnowledgeGraph | None = None, *, settings: Settings | None = 
         )
     routes = [
         Route("/sparql", sparql, methods=["GET", "POST"]),
+        Route("/health", health, methods=["GET"]),
         *web.routes(),
         Mount("/static", StaticFiles(packages=[("kg", "static")]), name="static"),
     ]

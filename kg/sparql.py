@@ -239,6 +239,9 @@ def run_query(
     >>> [str(row[0]) for row in r.rows]
     ['https://w3id.org/linzi-kg/id/enterprise/juheshun']
     """
+    from kg.guard import check_shape
+
+    check_shape(text)  # a deep query crashes the process rather than failing
     if engine is Engine.RDFLIB:
         return _run_rdflib(kg, text, bindings or {})
     return _run_oxigraph(kg, text, bindings or {})

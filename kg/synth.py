@@ -84,6 +84,7 @@ def write_synthetic(path: str | Path, reports: int, *, seed: int = 0, graph: Gra
     True
     """
     from kg.errors import UsageError
+    from kg.output import atomic_output
 
     if reports < 1:
         raise UsageError("--reports must be at least 1")
@@ -91,15 +92,10 @@ def write_synthetic(path: str | Path, reports: int, *, seed: int = 0, graph: Gra
     target = Path(path)
     if not target.parent.is_dir():
         raise UsageError(f"cannot write {target}: directory {target.parent} does not exist")
-    tmp = target.with_name(f".{target.name}.part")
     count = 0
-    try:
-        with tmp.open("w", encoding="utf-8") as out:
-            for index in range(reports):
-                for line in report_lines(base, index, seed):
-                    out.write(line + "\n")
-                    count += 1
-        tmp.replace(target)
-    finally:
-        tmp.unlink(missing_ok=True)
+    with atomic_output(target) as out:
+        for index in range(reports):
+            lines = list(report_lines(base, index, seed))
+            out.write("".join(line + "\n" for line in lines).encode("utf-8"))
+            count += len(lines)
     return count

@@ -145,9 +145,9 @@ def test_updates_are_refused(client: TestClient, request_kwargs) -> None:  # typ
         ("SELECT * FROM:g { ?s ?p ?o }", "FROM"),
         ("# comment\rSERVICE <http://127.0.0.1:9/> { }", "SERVICE is not allowed"),
         ("SELECT * {" + "{" * 1000 + "}" * 1000 + "}", "nests brackets"),
-        # SPARQL applies \\u escapes before parsing; so does the check.
-        ("SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", "SERVICE is not allowed"),
-        ("SELECT * \\U00000046ROM <http://127.0.0.1:9/> WHERE { ?s ?p ?o }", "FROM"),
+        # pyoxigraph applies \\u escapes inside IRIs and strings only; elsewhere they are syntax errors.
+        ("SELECT * WHERE { \\u0053ERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }", "syntax error"),
+        ("SELECT * \\U00000046ROM <http://127.0.0.1:9/> WHERE { ?s ?p ?o }", "syntax error"),
     ],
 )
 def test_service_and_from_are_refused(client: TestClient, query: str, reason: str) -> None:

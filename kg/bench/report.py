@@ -10,6 +10,7 @@ from typing import Any
 
 from kg.errors import UsageError
 from kg.export import write_atomic
+from kg.output import atomic_output
 
 #: The issue's targets: (key, wording).
 TARGETS = (
@@ -237,10 +238,9 @@ def plot(results: dict[str, Any], path: Path) -> None:
     axes[0].set_ylabel("median latency (ms)")
     axes[-1].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1))
     fig.tight_layout()
-    tmp = path.with_name(f".{path.name}.part")
-    fig.savefig(tmp, format="png", dpi=100)
+    with atomic_output(path) as fh:
+        fig.savefig(fh, format="png", dpi=100)
     plt.close(fig)
-    tmp.replace(path)
 
 
 def write_results(results: dict[str, Any], out: Path) -> list[Path]:

@@ -87,10 +87,13 @@ def oxigraph_server(location: Path | None = None) -> Iterator[str]:
 
 
 @contextmanager
-def linzi_server(args: Sequence[str] = (), *, timeout: float = 600.0) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """``linzi-kg serve`` with ``args`` on a free loopback port; yields its base URL and process."""
+def linzi_server(
+    args: Sequence[str] = (), *, timeout: float = 600.0, launcher: Sequence[str] = ("-m", "kg")
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """``linzi-kg serve`` with ``args`` on a free loopback port; yields its base
+    URL and process. ``launcher``: the Python arguments that run the CLI."""
     port = free_port()
-    command = [sys.executable, "-m", "kg", "serve", "--port", str(port), *args]
+    command = [sys.executable, *launcher, "serve", "--port", str(port), *args]
     base = f"http://127.0.0.1:{port}"
     with service(command, f"{base}/sparql?query=ASK%7B%7D", timeout=timeout) as proc:
         yield base, proc
