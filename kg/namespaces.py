@@ -26,6 +26,7 @@ class LZ(DefinedNamespace):
     AdministrativeDivision: URIRef
     Approximately: URIRef
     AtLeast: URIRef
+    AtMost: URIRef
     ChainSet: URIRef
     Challenge: URIRef
     City: URIRef
@@ -42,7 +43,9 @@ class LZ(DefinedNamespace):
     EnterpriseUnit: URIRef
     EnvironmentalProject: URIRef
     Equal: URIRef
+    Estimate: URIRef
     Exceeding: URIRef
+    Facility: URIRef
     FinancingProject: URIRef
     FocusArea: URIRef
     Framework: URIRef
@@ -50,6 +53,7 @@ class LZ(DefinedNamespace):
     GovernmentOrganization: URIRef
     GreenSpaceProject: URIRef
     HealthProject: URIRef
+    Hospital: URIRef
     Indicator: URIRef
     IndustrialPark: URIRef
     IndustrialProject: URIRef
@@ -70,6 +74,7 @@ class LZ(DefinedNamespace):
     Province: URIRef
     Ranking: URIRef
     ReportDelivery: URIRef
+    Road: URIRef
     School: URIRef
     SewageProject: URIRef
     Slogan: URIRef
@@ -107,6 +112,9 @@ class LZ(DefinedNamespace):
     correspondent: URIRef
     declaredCount: URIRef
     delivery: URIRef
+    draftConfidence: URIRef
+    draftRule: URIRef
+    draftStatus: URIRef
     emphasis: URIRef
     figuresStructure: URIRef
     fileName: URIRef
@@ -131,6 +139,7 @@ class LZ(DefinedNamespace):
     originalWording: URIRef
     partOf: URIRef
     reporter: URIRef
+    reviewReason: URIRef
     servesChainSet: URIRef
     sessionOf: URIRef
     sha256: URIRef
@@ -148,9 +157,59 @@ class LZUNIT(DefinedNamespace):
     _NS = Namespace(BASE + "unit/")
     _fail = True
 
+    CountChang: URIRef
+    CountChangci: URIRef
+    CountChu: URIRef
+    CountCi: URIRef
+    CountCun: URIRef
+    CountDong: URIRef
+    CountGe: URIRef
+    CountHu: URIRef
+    CountJia: URIRef
+    CountJian: URIRef
+    CountJianRoom: URIRef
+    CountLiang: URIRef
+    CountMing: URIRef
+    CountPi: URIRef
+    CountRen: URIRef
+    CountRenci: URIRef
+    CountSuo: URIRef
+    CountTai: URIRef
+    CountTao: URIRef
+    CountTiao: URIRef
+    CountXiang: URIRef
+    CountZhang: URIRef
+    CountZhi: URIRef
+    CountZhu: URIRef
+    CountZuo: URIRef
+    Day: URIRef
+    Jin: URIRef
+    Mu: URIRef
+    PercentagePoint: URIRef
+    RankMing: URIRef
     RankPosition: URIRef
+    RankWei: URIRef
+    TEU: URIRef
+    Times: URIRef
+    WanHu: URIRef
+    WanJin: URIRef
     WanKiloW: URIRef
+    WanKiloWHour: URIRef
+    WanM2: URIRef
+    WanM3: URIRef
+    WanMu: URIRef
+    WanRen: URIRef
+    WanRenci: URIRef
+    WanTEU: URIRef
     WanTonne: URIRef
+    WanUSD: URIRef
+    WanYuan: URIRef
+    WanZhu: URIRef
+    YiJin: URIRef
+    YiKiloWHour: URIRef
+    YiM3: URIRef
+    YiTonne: URIRef
+    YiUSD: URIRef
     YiYuan: URIRef
 
 

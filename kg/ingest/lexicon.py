@@ -1,0 +1,117 @@
+"""What the corpus already holds: names, indicators, and pairs that must never merge.
+
+Names and indicators come from authored data folders (the packaged
+``kg/data`` by default, plus any ``--known DIR``, e.g. a reviewed draft), so
+accepted names feed the next ingest. An indicator drafted from a report is
+linked to a known one when their normalized labels are equal (规模以上 = 规上);
+a close but different label is only *proposed* for review, never merged, and
+never at all across a pair of ``NEVER_MERGE`` (总产值 ≠ 增加值, 城镇 ≠ 农村).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from kg.authoring import load_dataset
+
+#: Record types of the authoring format, as entity types of the corpus gold.
+GOLD_TYPES: dict[str, str] = {
+    "Province": "place",
+    "City": "place",
+    "District": "place",
+    "GovernmentOrganization": "government",
+    "PartyCommittee": "government",
+    "PeoplesCongress": "government",
+    "MediaOrganization": "media",
+    "School": "school",
+    "Hospital": "hospital",
+    "Road": "road",
+    "Facility": "facility",
+    "Enterprise": "enterprise",
+    "EnterpriseUnit": "facility",
+    "Person": "person",
+    "IndustrialPark": "park",
+}
+
+#: Words that make two indicators different however alike the rest is.
+NEVER_MERGE: tuple[tuple[str, str], ...] = (
+    ("总产值", "增加值"),
+    ("城镇", "农村"),
+    ("城镇", "城乡"),
+    ("农村", "城乡"),
+    ("一般公共预算收入", "财政总收入"),
+    ("收入", "支出"),
+    ("增长", "总额"),
+    ("进口", "出口"),
+    ("内资", "外资"),
+    ("一般债券", "专项债券"),
+    ("新增", "累计"),
+    ("实际使用", "合同"),
+)
+
+
+@dataclass
+class Lexicon:
+    """Known names (name → gold type) and known indicators (normalized label → label)."""
+
+    names: dict[str, str] = field(default_factory=dict)
+    indicators: dict[str, str] = field(default_factory=dict)
+
+    def link_indicator(self, label: str) -> tuple[str | None, str | None]:
+        """(known label it is, known label it resembles) for a drafted label.
+
+        >>> lex = Lexicon(indicators={normalize_indicator("规上工业总产值"): "规上工业总产值"})
+        >>> lex.link_indicator("规模以上工业总产值"), lex.link_indicator("规上工业增加值")
+        (('规上工业总产值', None), (None, None))
+        """
+        key = normalize_indicator(label)
+        if key in self.indicators:
+            return self.indicators[key], None
+        best, best_score = None, 0.0
+        for other_key, other in self.indicators.items():
+            if never_merge(key, other_key):
+                continue
+            score = _dice(key, other_key)
+            if score > best_score:
+                best, best_score = other, score
+        return None, best if best_score >= 0.75 else None
+
+
+def normalize_indicator(label: str) -> str:
+    text = re.sub(r"[“”\"'《》()（）\s]", "", label)
+    text = text.replace("规模以上", "规上")
+    text = re.sub(r"^(全市|全区|全县|全省|全年)", "", text)
+    return re.sub(r"(率|数)$", "", text)
+
+
+def never_merge(a: str, b: str) -> bool:
+    """True when ``a`` and ``b`` sit on two sides of a never-merge pair."""
+    return any((x in a and y in b and y not in a) or (y in a and x in b and x not in a) for x, y in NEVER_MERGE)
+
+
+def _dice(a: str, b: str) -> float:
+    ga = {a[i : i + 2] for i in range(len(a) - 1)}
+    gb = {b[i : i + 2] for i in range(len(b) - 1)}
+    return 2 * len(ga & gb) / (len(ga) + len(gb)) if ga and gb else 0.0
+
+
+def load_lexicon(directories: Iterable[Path]) -> Lexicon:
+    """Names and indicators of the authored data folders (records of known types only)."""
+    lex = Lexicon()
+    for directory in directories:
+        data = load_dataset(directory)
+        for ent in data.entities.values():
+            kind = ent.types[0]
+            words = {ent.zh, ent.term, *ent.aliases}
+            if kind in ("Indicator", "Ranking"):
+                for word in words:
+                    lex.indicators.setdefault(normalize_indicator(word), ent.zh)
+            elif kind in GOLD_TYPES or kind.endswith("Project"):
+                gold = GOLD_TYPES.get(kind, "project")
+                for word in words:
+                    if len(word) >= 2:
+                        lex.names.setdefault(word, gold)
+    return lex
