@@ -184,6 +184,7 @@ class LZUNIT(DefinedNamespace):
     CountZuo: URIRef
     Day: URIRef
     Jin: URIRef
+    MicroGramPerM3: URIRef
     Mu: URIRef
     PercentagePoint: URIRef
     RankMing: URIRef

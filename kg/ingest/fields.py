@@ -82,6 +82,16 @@ _LEAD = (
     "共",
 )
 _TRAIL = (
+    "下降到",
+    "下降至",
+    "降低到",
+    "降低至",
+    "减少到",
+    "减少至",
+    "上升到",
+    "上升至",
+    "降至",
+    "降到",
     "增长至",
     "增长到",
     "增加到",
@@ -125,7 +135,7 @@ _TRAIL = (
 )
 _GROWTH = ("增长", "增速", "增幅", "涨幅", "下降", "提高", "提升", "降低", "减少", "增加", "上涨", "上升", "回落")
 _GROWTH_TRAIL = ("同比", "比上年", "较上年", "比去年", "年均", "平均", "分别", "均")
-_ATTRIBUTE = ("总投资", "投资规模", "投资", "比重", "占比", "总额", "增量", "增速", "总量", "规模")
+_ATTRIBUTE = ("总投资", "投资规模", "投资", "比重", "占比", "总额", "增量", "增速", "总量", "规模", "总数")
 _SPEC_BEFORE = re.compile(
     r"(总投资|投资规模|计划总投资|总投资额|年产|年产能|设计产能|产能|装机容量|装机|总规模|占地面积|占地|建筑面积)(约|达|为)?$"
 )
@@ -263,7 +273,8 @@ class _Reader:
             core = _strip(raw_left, _LEAD, ("分别", "了", "约", "近", "超过", "达到", "达", "为"))
             for word in _GROWTH:
                 if core.endswith(word):
-                    subject = _strip(core[: -len(word)], _LEAD, _GROWTH_TRAIL, to_empty=True)
+                    base = re.sub(r"(比|较|与)(20\d\d年|上年|去年)(同期)?(相比)?$", "", core[: -len(word)])
+                    subject = _strip(base, _LEAD, _GROWTH_TRAIL, to_empty=True)
                     subject = _clean(subject) if subject else ""
                     rules = ["growth"]
                     if not subject:
@@ -408,7 +419,13 @@ class _Reader:
         return year, status, modality, rules, reasons
 
     def _explicit_year(self, before: str) -> int | None:
-        found: list[tuple[int, int]] = [(m.start(), int(m.group(1))) for m in _EXPLICIT_YEAR.finditer(before)]
+        # A baseline year (比2020年, 较2015年, 2020年以来) is not the figure's year.
+        found: list[tuple[int, int]] = [
+            (m.start(), int(m.group(1)))
+            for m in _EXPLICIT_YEAR.finditer(before)
+            if before[max(0, m.start() - 1) : m.start()] not in ("比", "较", "与", "同", "自", "从")
+            and not before.startswith(("相比", "比", "以来"), m.end())
+        ]
         n = self.st.report_year
         for word, shift in _YEAR_WORDS:
             for m in re.finditer(word, before):

@@ -98,6 +98,9 @@ def _dice(a: str, b: str) -> float:
     return 2 * len(ga & gb) / (len(ga) + len(gb)) if ga and gb else 0.0
 
 
+_GENERIC_NAMES = {"人民代表大会", "人民政府", "政府", "省委", "市委", "区委", "县委", "省政府", "市政府", "区政府"}
+
+
 def load_lexicon(directories: Iterable[Path]) -> Lexicon:
     """Names and indicators of the authored data folders (records of known types only)."""
     lex = Lexicon()
@@ -105,13 +108,14 @@ def load_lexicon(directories: Iterable[Path]) -> Lexicon:
         data = load_dataset(directory)
         for ent in data.entities.values():
             kind = ent.types[0]
-            words = {ent.zh, ent.term, *ent.aliases}
+            words = {ent.zh, *ent.aliases}
             if kind in ("Indicator", "Ranking"):
-                for word in words:
+                for word in {*words, ent.term}:
                     lex.indicators.setdefault(normalize_indicator(word), ent.zh)
             elif kind in GOLD_TYPES or kind.endswith("Project"):
                 gold = GOLD_TYPES.get(kind, "project")
                 for word in words:
-                    if len(word) >= 2:
+                    # 全省, 本市: a name only in its own article; 人民政府: any body's.
+                    if len(word) >= 2 and word[0] not in "全本我该" and word not in _GENERIC_NAMES:
                         lex.names.setdefault(word, gold)
     return lex

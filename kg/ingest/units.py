@@ -115,6 +115,7 @@ UNITS: dict[str, IngestUnit] = {
         _u("株", LZUNIT.CountZhu, _K.COUNT, "plants (株)", "1", _NUM),
         _u("万株", LZUNIT.WanZhu, _K.COUNT, "10 thousand plants", "10000", _NUM),
         _u("村", LZUNIT.CountCun, _K.COUNT, "villages (村)", "1", _NUM),
+        _u("微克/立方米", LZUNIT.MicroGramPerM3, _K.MEASURE, "micrograms per cubic metre"),
         _u("天", LZUNIT.Day, _K.MEASURE, "days"),
         _u("小时", UNIT.HR, _K.MEASURE, "hours"),
     )
