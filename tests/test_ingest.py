@@ -353,3 +353,102 @@ def test_every_ingest_unit_is_declared_in_the_ontology_with_its_printed_label() 
         assert labels, unit.iri
         if unit.printed:
             assert unit.printed in labels, unit.iri
+
+
+# -- the draft folder and bad input ----------------------------------------------
+
+
+def test_draft_folder_builds_as_it_is(tmp_path: Path) -> None:
+    report = DATA / "yunxi-2024.txt"
+    out = tmp_path / "draft"
+    r = CliRunner().invoke(main, ["ingest", str(report), "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in out.iterdir()) == ["context.yaml", "dataset.yaml", "figures.yaml", "projects.yaml"]
+    figures = (out / "figures.yaml").read_text(encoding="utf-8")
+    assert "draft: draft" in figures and "rule:" in figures and "confidence:" in figures and "review:" in figures
+    built = tmp_path / "built.ttl"
+    r = CliRunner().invoke(main, ["build", "--data-dir", str(out), "--source", str(report), "--output", str(built)])
+    assert r.exit_code == 0, r.output
+    g = Graph().parse(built)
+    assert len(list(g.subjects(LZ.draftStatus, Literal("draft")))) > 30
+    assert (None, LZ.valueStatus, LZ.Estimate) not in g  # the county text has no 预计
+    figures_read, _ = read_graph(g)
+    assert {f.year for f in figures_read} == {2023, 2024}
+
+
+def test_out_folder_that_holds_a_document_is_refused_and_kept(tmp_path: Path) -> None:
+    report = DATA / "yunxi-2024.txt"
+    out = tmp_path / "draft"
+    out.mkdir()
+    (out / "figures.yaml").write_text("records: []\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["ingest", str(report), "--out", str(out)])
+    assert r.exit_code == 1
+    assert r.output.startswith("error: --out ") and "already holds a document" in r.output
+    assert (out / "figures.yaml").read_text(encoding="utf-8") == "records: []\n"
+    r = CliRunner().invoke(main, ["ingest", str(report), "--out", str(out), "--force"])
+    assert r.exit_code == 0
+    assert "draft: draft" in (out / "figures.yaml").read_text(encoding="utf-8")
+    assert [p.name for p in tmp_path.iterdir()] == ["draft"]  # no temporary folder left behind
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "the file is empty"),
+        (b"  \n\n", "the file is empty"),
+        (b"\x00\x01\x02binary\x00" * 20, "binary file"),
+        ("地区生产总值增长5%".encode("gb18030"), "not UTF-8 text"),
+    ],
+)
+def test_bad_input_files(tmp_path: Path, content: bytes, message: str) -> None:
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    out = tmp_path / "draft"
+    r = CliRunner().invoke(
+        main, ["ingest", str(path), "--out", str(out), "--format", "turtle", "-o", str(tmp_path / "d.ttl")]
+    )
+    assert r.exit_code == 1
+    assert r.output.count("\n") == 1 and r.output.startswith(f"error: {path}: ") and message in r.output
+    assert not out.exists() and not (tmp_path / "d.ttl").exists()
+
+
+def test_a_file_too_large_is_refused_before_reading(tmp_path: Path) -> None:
+    path = tmp_path / "huge.txt"
+    with path.open("wb") as fh:
+        fh.truncate(50 * 1024 * 1024)
+    r = CliRunner().invoke(main, ["ingest", str(path)])
+    assert r.exit_code == 1 and "50 MB is too large" in r.output
+
+
+def test_missing_file_and_bad_gold(tmp_path: Path) -> None:
+    r = CliRunner().invoke(main, ["ingest", str(tmp_path / "none.txt")])
+    assert r.exit_code == 1 and r.output.startswith("error: ") and "cannot read" in r.output
+    gold = tmp_path / "gold.json"
+    gold.write_text("{not json", encoding="utf-8")
+    r = CliRunner().invoke(main, ["ingest", str(DATA / "yunxi-2024.txt"), "--evaluate", str(gold)])
+    assert r.exit_code == 1 and "not a JSON gold file" in r.output
+    gold.write_text('{"figures": [{"start": 1}]}', encoding="utf-8")
+    r = CliRunner().invoke(main, ["evaluate", str(DATA / "yunxi-2024.txt"), str(gold)])
+    assert r.exit_code == 1 and "figure 0: needs" in r.output
+
+
+def test_a_text_with_no_figures_warns_and_writes_an_empty_draft(tmp_path: Path) -> None:
+    path = tmp_path / "plain.txt"
+    path.write_text("各位代表:现在,我代表区人民政府向大会报告工作,请予审议。\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["ingest", str(path), "-o", str(tmp_path / "d.ttl")])
+    assert r.exit_code == 0
+    assert "warning: " in r.output and "no figures found" in r.output
+    assert "qb:Observation" not in (tmp_path / "d.ttl").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_random_bytes_never_crash(tmp_path: Path, seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)  # noqa: S311 - test data, not secrets
+    path = tmp_path / "noise.txt"
+    chars = "0123456789.%亿元万个第名位余多以上左右约突破增长预计计划力争一二三“”《》\n ,;。、(一)"
+    path.write_text("".join(rng.choice(chars) for _ in range(3000)), encoding="utf-8")
+    r = CliRunner().invoke(main, ["ingest", str(path), "-o", str(tmp_path / "d.ttl"), "--year", "2024"])
+    assert r.exit_code == 0, r.output
+    Graph().parse(tmp_path / "d.ttl")

@@ -47,6 +47,7 @@ class DraftFigure:
     confidence: float
     reasons: list[str] = field(default_factory=list)
     about: str | None = None
+    wording_span: Span = (0, 0)
 
 
 @dataclass
@@ -69,6 +70,7 @@ class DraftRelation:
     object: DraftEntity | str
     span: Span
     rule: str
+    object_span: Span | None = None
 
 
 @dataclass
@@ -158,6 +160,7 @@ def draft_report(text: TextMap, *, source_name: str, lexicon: Lexicon | None = N
                 rule=f"{fig.rule}; " + "; ".join(fld.rules),
                 confidence=round(confidence, 2),
                 reasons=reasons,
+                wording_span=text.original_span(fig.wording_start, fig.wording_end),
             )
         )
         if "capacity" in fld.rules and fld.subject:
@@ -193,6 +196,7 @@ def draft_report(text: TextMap, *, source_name: str, lexicon: Lexicon | None = N
                 obj,
                 text.original_span(*rel.span),
                 rel.rule,
+                text.original_span(*rel.object_span) if rel.object_span else None,
             )
         )
     for dfig in drafted:

@@ -45,6 +45,7 @@ class FoundRelation:
     object: str
     span: tuple[int, int]
     rule: str
+    object_span: tuple[int, int] | None = None
 
 
 @cache
@@ -249,6 +250,7 @@ class _Finder:
         self.relations: list[FoundRelation] = []
         self.known = [(n, t) for n, t in known if len(n) >= 2]
         self._sentence_tokens: dict[int, list[tuple[str, str, int]]] = {}
+        self._all_tokens: list[tuple[str, str, int]] | None = None
 
     def add(
         self, name: str, etype: str, start: int, rule: str, confidence: float = 0.7, *, known: bool = False
@@ -282,7 +284,9 @@ class _Finder:
                 self.add(name, "person", start, "post + name", 0.85)
                 post = m.group(1)
                 self.relations.append(
-                    FoundRelation(name, "holds", post, (m.start(1), start + len(name)), "post + name")
+                    FoundRelation(
+                        name, "holds", post, (m.start(1), start + len(name)), "post + name", (m.start(1), m.end(1))
+                    )
                 )
         for m in _BYLINE.finditer(self.text):
             pos = m.start(2)
@@ -364,7 +368,9 @@ class _Finder:
                 for s, _e in ent.spans:
                     self.add(pm.group(1), "place", s, "place of a body", 0.8)
         # A place tagged by jieba (ns) that also appears with its suffix: 淄博 and 淄博市.
-        toks = tokens(text[:50000])
+        if self._all_tokens is None:
+            self._all_tokens = tokens(text)
+        toks = self._all_tokens
         for k, (word, flag, off) in enumerate(toks):
             if flag == "ns" and 2 <= len(word) <= 3 and k > 0 and toks[k - 1][0] in ("在", "赴", "到", "至", "于"):
                 if k + 1 < len(toks) and toks[k + 1][0] in ("召开", "举行", "举办", "考察", "调研"):
@@ -460,7 +466,14 @@ class _Finder:
                 group = text[m.start() + 1 : m.end()]
                 for name, _s in members:
                     self.relations.append(
-                        FoundRelation(name, "memberOfGroup", group, (members[0][1], m.end()), "项目 list")
+                        FoundRelation(
+                            name,
+                            "memberOfGroup",
+                            group,
+                            (members[0][1], m.end()),
+                            "项目 list",
+                            (m.start() + 1, m.end()),
+                        )
                     )
 
     def known_names(self) -> None:

@@ -14,8 +14,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from kg.authoring import load_dataset
+import yaml
+
+from kg.errors import KGError
 
 #: Record types of the authoring format, as entity types of the corpus gold.
 GOLD_TYPES: dict[str, str] = {
@@ -102,20 +105,47 @@ _GENERIC_NAMES = {"人民代表大会", "人民政府", "政府", "省委", "市
 
 
 def load_lexicon(directories: Iterable[Path]) -> Lexicon:
-    """Names and indicators of the authored data folders (records of known types only)."""
+    """Names and indicators of the authored data folders (records of known types only).
+
+    Reads the records' ``type``, ``zh``, ``term`` and ``aliases`` only (with
+    libyaml when present): a lexicon needs no spans checked, and the full
+    loader would cost more than the drafting itself.
+    """
     lex = Lexicon()
     for directory in directories:
-        data = load_dataset(directory)
-        for ent in data.entities.values():
-            kind = ent.types[0]
-            words = {ent.zh, *ent.aliases}
-            if kind in ("Indicator", "Ranking"):
-                for word in {*words, ent.term}:
-                    lex.indicators.setdefault(normalize_indicator(word), ent.zh)
-            elif kind in GOLD_TYPES or kind.endswith("Project"):
-                gold = GOLD_TYPES.get(kind, "project")
-                for word in words:
-                    # 全省, 本市: a name only in its own article; 人民政府: any body's.
-                    if len(word) >= 2 and word[0] not in "全本我该" and word not in _GENERIC_NAMES:
-                        lex.names.setdefault(word, gold)
+        if not directory.is_dir():
+            raise KGError(f"--known {directory}: data folder not found")
+        for path in sorted(directory.glob("*.yaml")):
+            for rec in _records(path):
+                _add(lex, rec)
     return lex
+
+
+def _records(path: Path) -> list[dict[str, Any]]:
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    try:
+        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=loader)  # noqa: S506 - a safe loader
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+        raise KGError(f"{path}: cannot read it as a data file: {' '.join(str(err).split())[:200]}") from None
+    records = doc.get("records") if isinstance(doc, dict) else None
+    return [r for r in records if isinstance(r, dict)] if isinstance(records, list) else []
+
+
+def _add(lex: Lexicon, rec: dict[str, Any]) -> None:
+    kind = rec.get("type")
+    kind = kind[0] if isinstance(kind, list) and kind else kind
+    zh = rec.get("zh")
+    if not isinstance(kind, str) or not isinstance(zh, str):
+        return
+    aliases = [a for a in rec.get("aliases") or [] if isinstance(a, str)]
+    words = {zh, *aliases}
+    if kind in ("Indicator", "Ranking"):
+        term = rec.get("term")
+        for word in {*words, *([term] if isinstance(term, str) else [])}:
+            lex.indicators.setdefault(normalize_indicator(word), zh)
+    elif kind in GOLD_TYPES or kind.endswith("Project"):
+        gold = GOLD_TYPES.get(kind, "project")
+        for word in words:
+            # 全省, 本市: a name only in its own article; 人民政府: any body's.
+            if len(word) >= 2 and word[0] not in "全本我该" and word not in _GENERIC_NAMES:
+                lex.names.setdefault(word, gold)
