@@ -452,3 +452,30 @@ def test_random_bytes_never_crash(tmp_path: Path, seed: int) -> None:
     r = CliRunner().invoke(main, ["ingest", str(path), "-o", str(tmp_path / "d.ttl"), "--year", "2024"])
     assert r.exit_code == 0, r.output
     Graph().parse(tmp_path / "d.ttl")
+
+
+def test_vague_amounts_and_size_classes_are_not_figures() -> None:
+    assert find_figures("争取数十亿元资金,培育百亿级产业集群,打造上百万千瓦级基地") == []
+
+
+def test_rank_lists_and_repeated_fenbie_lists() -> None:
+    text = (
+        "一、2023年工作回顾\n完成固定资产投资312亿元,总量和增速分别居全市第3位、第1位。"
+        "城乡居民人均可支配收入分别达到42350元、21860元,分别增长5.1%和7.3%。"
+    )
+    got = [i for *_x, i in fields_of(text, 2024)]
+    assert got == [
+        "固定资产投资",
+        "固定资产投资总量排名",
+        "固定资产投资增速排名",
+        "城镇居民人均可支配收入",
+        "农村居民人均可支配收入",
+        "城镇居民人均可支配收入增长",
+        "农村居民人均可支配收入增长",
+    ]
+
+
+def test_a_figure_without_words_of_its_own_takes_the_subject_before() -> None:
+    text = "一、2023年工作回顾\n新建改造城市道路18条、42公里。一般公共预算收入完成28.6亿元,同口径增长6.2%。"
+    got = [i for *_x, i in fields_of(text, 2024)]
+    assert got == ["新建改造城市道路", "新建改造城市道路", "一般公共预算收入", "一般公共预算收入增长"]

@@ -134,7 +134,19 @@ _TRAIL = (
     "了",
 )
 _GROWTH = ("增长", "增速", "增幅", "涨幅", "下降", "提高", "提升", "降低", "减少", "增加", "上涨", "上升", "回落")
-_GROWTH_TRAIL = ("同比", "比上年", "较上年", "比去年", "年均", "平均", "分别", "均")
+_GROWTH_TRAIL = (
+    "按可比价格计算",
+    "同口径",
+    "可比口径",
+    "同比",
+    "比上年",
+    "较上年",
+    "比去年",
+    "年均",
+    "平均",
+    "分别",
+    "均",
+)
 _ATTRIBUTE = ("总投资", "投资规模", "投资", "比重", "占比", "总额", "增量", "增速", "总量", "规模", "总数")
 _SPEC_BEFORE = re.compile(
     r"(总投资|投资规模|计划总投资|总投资额|年产|年产能|设计产能|产能|装机容量|装机|总规模|占地面积|占地|建筑面积)(约|达|为)?$"
@@ -227,6 +239,7 @@ class _Reader:
         self.figs = figures
         self.st = structure
         self.out: list[FigureFields | None] = [None] * len(figures)
+        self._last_items: tuple[int, list[str]] | None = None
 
     def left(self, i: int) -> str:
         f = self.figs[i]
@@ -307,6 +320,9 @@ class _Reader:
         if not left and right_raw.strip(" *"):
             noun = _clean(right_raw)
             return noun, noun, ["noun after"]
+        if not left or left in ("和", "与", "及", "、", "或"):
+            subject = self.inherited(i)
+            return subject, subject, ["subject from earlier figure"]
         return left, left, ["words before"]
 
     def rank_label(self, i: int, left: str, right_raw: str) -> tuple[str, str, list[str]]:
@@ -336,10 +352,15 @@ class _Reader:
 
     def _distribute_run(self, run: list[int], wide: str) -> None:
         pre, _, after = wide.rpartition("分别")
-        pre = _strip(pre, _LEAD, _GROWTH_TRAIL)
+        pre = _strip(pre, _LEAD, _GROWTH_TRAIL, to_empty=True)
         word = _strip(after, (), ("约", "为", "达到", "达"))
-        word = word if word in _GROWTH else ""
+        rank = self.figs[run[0]].unit.kind == UnitKind.RANK
+        word = "排名" if rank else (word if word in _GROWTH else "")
         items = [_clean(p) for p in re.split(r"、|和|与|以及|及", pre) if _clean(p)]
+        if not items and self._last_items and len(self._last_items[1]) == len(run):
+            # …分别达到a、b,分别增长c、d: the second list has the first one's subjects.
+            if self.same_sentence(self._last_items[0], run[0]):
+                items = list(self._last_items[1])
         if len(items) == 1 and items[0].startswith("城乡") and len(run) == 2:
             rest = items[0][2:]
             items = ["城镇" + rest, "农村" + rest]
@@ -349,6 +370,11 @@ class _Reader:
         for k, item in enumerate(items[:-1]):
             if len(item) <= 2 < len(last):
                 items[k] = item + last[len(item) :]
+        if all(item in _ATTRIBUTE for item in items):
+            # 总量和增速分别居全市第3位、第1位: attributes of the subject before.
+            prefix = self.inherited(run[0])
+            items = [prefix + item for item in items]
+        self._last_items = (run[0], items)
         for k, idx in zip(range(len(run)), run, strict=True):
             fields = self.out[idx]
             if fields is not None:

@@ -48,7 +48,8 @@ _CN = f"[{CN_CHARS}]+?(?:点[{CN_CHARS}]+?)?"
 _NOT_AFTER = {"人": "民才口均", "个": "人体性", "条": "例件", "家": "庭乡园", "天": "然", "米": "面粉", "名": "单称义"}
 
 _ARABIC_FIG = re.compile(rf"(?<![\d.A-Za-z])({_AR})(余|多)?({_UNIT_ALT})")
-_CHINESE_FIG = re.compile(rf"(?<![{CN_CHARS}第])({_CN})(余|多)?({_CN_UNIT_ALT})")
+# 数十亿元, 上百亿元, 几十万人: a vague amount, not a figure.
+_CHINESE_FIG = re.compile(rf"(?<![{CN_CHARS}第数几上])({_CN})(余|多)?({_CN_UNIT_ALT})")
 _RANK_FIG = re.compile(rf"第({_AR}|[{CN_CHARS}]+)(名|位)")
 _BARE_RANK = re.compile(
     rf"(?:全[国省市区县州盟旗]|[省市区县]内|排名|位居|位列|名列|居|列)第({_AR}|[{CN_CHARS}]+)(?![名位届次批个期季章条项部号书])"
@@ -92,6 +93,8 @@ def find_figures(text: str) -> list[Figure]:
 
     def add(start: int, end: int, value: Decimal, unit: IngestUnit, rule: str, *, chinese: bool = False) -> None:
         if any(i in blocked or i in taken for i in range(start, end)):
+            return
+        if text.startswith("级", end):  # 百亿级产业集群, 千万元级: a class of size, not a figure
             return
         comparator, w_start, w_end = _comparator(text, start, end)
         taken.update(range(start, end))

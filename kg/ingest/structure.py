@@ -122,7 +122,7 @@ def _headings(text: str, report_year: int) -> list[Heading]:
         elif len(body) > 32 or re.search(r"[,。;!?]", body) or _DATE.search(body):
             continue
         role, year = _role(body, report_year)
-        modality = "plan" if role is Role.PLAN and "预期" in body else None
+        modality = "plan" if role is Role.PLAN and ("预期" in body or "主要目标" in body) else None
         if role is None and not top:
             continue
         out.append(Heading(start, body, role, year, modality, top))
