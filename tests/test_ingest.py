@@ -287,8 +287,9 @@ def test_draft_graph_in_the_projects_model() -> None:
     assert (figures[0].indicator, figures[0].year, figures[0].unit) == ("地区生产总值", 2022, "亿元")
 
 
-def test_synthetic_county_report_scores() -> None:
-    report = DATA / "yunxi-2024.txt"
+@pytest.mark.parametrize("name", ["yunxi-2024", "heyang-2024-news"])
+def test_synthetic_reports_score(name: str) -> None:
+    report = DATA / f"{name}.txt"
     result = score_draft(
         draft_report(read_report(report), source_name=report.name), load_gold(report.with_suffix(".json"))
     )
@@ -479,3 +480,18 @@ def test_a_figure_without_words_of_its_own_takes_the_subject_before() -> None:
     text = "一、2023年工作回顾\n新建改造城市道路18条、42公里。一般公共预算收入完成28.6亿元,同口径增长6.2%。"
     got = [i for *_x, i in fields_of(text, 2024)]
     assert got == ["新建改造城市道路", "新建改造城市道路", "一般公共预算收入", "一般公共预算收入增长"]
+
+
+def test_a_text_that_names_no_year(tmp_path: Path) -> None:
+    path = tmp_path / "noyear.txt"
+    path.write_text(
+        "1月18日,河西县第十七届人民代表大会第四次会议开幕。过去一年,全县地区生产总值增长6.5%。\n", encoding="utf-8"
+    )
+    r = CliRunner().invoke(main, ["ingest", str(path), "-o", str(tmp_path / "d.ttl")])
+    assert r.exit_code == 0 and "names no year" in r.output
+    assert "refPeriod" not in (tmp_path / "d.ttl").read_text(encoding="utf-8")
+    r = CliRunner().invoke(main, ["ingest", str(path), "--out", str(tmp_path / "draft")])
+    assert r.exit_code == 1 and "pass --year" in r.output and not (tmp_path / "draft").exists()
+    r = CliRunner().invoke(main, ["ingest", str(path), "--out", str(tmp_path / "draft"), "--year", "2024"])
+    assert r.exit_code == 0, r.output
+    assert "year: 2023" in (tmp_path / "draft" / "figures.yaml").read_text(encoding="utf-8")

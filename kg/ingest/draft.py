@@ -119,9 +119,11 @@ def draft_report(text: TextMap, *, source_name: str, lexicon: Lexicon | None = N
     norm = text.text
     structure = read_structure(norm, year=year)
     warnings: list[str] = []
-    if structure.year_rule.startswith("fallback") or structure.year_rule == "none":
+    if structure.year_rule == "none":
+        warnings.append("the text names no year: figures are drafted without one; pass --year")
+    elif structure.year_rule.startswith("fallback"):
         warnings.append(
-            f"report year {structure.report_year or '?'} taken from a fallback ({structure.year_rule}); pass --year"
+            f"report year {structure.report_year} taken from a fallback ({structure.year_rule}); pass --year"
         )
     figures = find_figures(norm)
     fields = read_fields(norm, figures, structure)
@@ -142,6 +144,9 @@ def draft_report(text: TextMap, *, source_name: str, lexicon: Lexicon | None = N
             reasons.append("indicator not seen before" + (f" (similar to {ind.similar_to})" if ind.similar_to else ""))
         if structure.year_rule.startswith("fallback"):
             reasons.append("report year from a fallback")
+        if structure.report_year == 0:
+            reasons.append("no year: the text names none; pass --year")
+            fld.year = 0
         span = text.original_span(fig.start, fig.end)
         wording = text.original_wording(fig.wording_start, fig.wording_end)
         confidence = fld.confidence if ind.known else min(fld.confidence, 0.8)

@@ -422,7 +422,8 @@ class _Finder:
                 break
             if not re.fullmatch(rf"[{CJK}A-Za-z]+", word) or word in _FUNCTION_CHARS or word in _LEAD_VERBS:
                 break
-            if flag in _STOP_POS and not (len(word) == 1 and word not in _FUNCTION_CHARS):
+            ordinal = re.fullmatch(r"第[一二三四五六七八九十]+", word)  # 第一人民医院, 第二中学
+            if flag in _STOP_POS and not ordinal and not (len(word) == 1 and word not in _FUNCTION_CHARS):
                 break
             if rel - off > 14:
                 break

@@ -323,6 +323,10 @@ class _Reader:
         if not left or left in ("和", "与", "及", "、", "或"):
             subject = self.inherited(i)
             return subject, subject, ["subject from earlier figure"]
+        if left in _COUNT_VERBS and kind == UnitKind.COUNT:
+            # 规上工业企业达到186家,新增23家: the verb counts the subject before.
+            subject = self.inherited(i)
+            return left + subject, subject, ["subject from earlier figure"]
         return left, left, ["words before"]
 
     def rank_label(self, i: int, left: str, right_raw: str) -> tuple[str, str, list[str]]:
@@ -407,9 +411,7 @@ class _Reader:
             )
         left_raw = text[_back(text, f.wording_start, _NARROW) : f.wording_start]
         own = self.out[i]
-        if _SPEC_BEFORE.search(left_raw) or (own is not None and "capacity" in own.rules):
-            y = year or (heading.year if heading and heading.year else n)
-            return y, "specification", None, ["size or capacity"], reasons
+        spec = bool(_SPEC_BEFORE.search(left_raw)) or (own is not None and "capacity" in own.rules)
         if "plan" in (own.rules if own else []):
             # 完成年计划X的Y%: X is the plan set for the year under review.
             y = year or (heading.year if heading and heading.year else n)
@@ -434,6 +436,9 @@ class _Reader:
             if not status:
                 year, status = n - 1, "actual"
                 reasons.append("year and status from fallback (no section or cue)")
+        if spec:
+            # A size or capacity: the year is the one its sentence speaks of.
+            return year, "specification", None, [*rules, "size or capacity"], reasons
         modality = None
         if status == "target":
             # The nearest cue before the figure frames it (力争…, 确保… in one sentence).
@@ -462,11 +467,12 @@ class _Reader:
         return max(found)[1] if found else None
 
     def _paragraph(self, pos: int) -> tuple[int, str]:
-        start = self.text.rfind("\n\n", 0, pos)
+        start = self.text.rfind("\n", 0, pos)
         para = self.text[max(0, start) : pos]
         n = self.st.report_year
-        for m in reversed(list(re.finditer(r"去年|过去一年|成绩单|回望|今年|新的一年|展望|将", para))):
-            if m.group(0) in ("去年", "过去一年", "成绩单", "回望"):
+        cues = r"去年|过去一年|过去的一年|一年来|成绩单|回望|今年|新的一年|展望|将"
+        for m in reversed(list(re.finditer(cues, para))):
+            if m.group(0) in ("去年", "过去一年", "过去的一年", "一年来", "成绩单", "回望"):
                 return n - 1, "actual"
             return n, "target"
         return n - 1, ""

@@ -220,6 +220,8 @@ def draft_files(draft: Draft, text: TextMap, *, source: Path, folder: Path) -> d
             f"{source}: no place found for the figures' area (refArea); the draft folder needs one: "
             "add the district, city or province name to a --known data folder"
         )
+    if any(fig.year <= 0 for fig in draft.figures):
+        raise OutputError(f"{source}: the text names no year, so the figures have none; pass --year")
     area = places[0].id if places else ""
     seen: set[str] = set()
     for fig in draft.figures:

@@ -143,8 +143,10 @@ def _add(lex: Lexicon, rec: dict[str, Any]) -> None:
         term = rec.get("term")
         for word in {*words, *([term] if isinstance(term, str) else [])}:
             lex.indicators.setdefault(normalize_indicator(word), zh)
-    elif kind in GOLD_TYPES or kind.endswith("Project"):
-        gold = GOLD_TYPES.get(kind, "project")
+    elif kind in GOLD_TYPES:
+        # Projects are left out: a report's projects are its own, and their
+        # names in the data (新增城镇就业) read as phrases in another report.
+        gold = GOLD_TYPES[kind]
         for word in words:
             # 全省, 本市: a name only in its own article; 人民政府: any body's.
             if len(word) >= 2 and word[0] not in "全本我该" and word not in _GENERIC_NAMES:
