@@ -945,3 +945,38 @@ def evaluate(
         raise UsageError("give DRAFT and GOLD (or --corpus DIR); see linzi-kg evaluate --help")
     result = evaluate_file(draft, gold, known=list(known), use_shipped=not no_known)
     click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2) if as_json else result.report())
+
+
+@main.command()
+@click.argument("draft", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--source", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The report text of the draft."
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8001, show_default=True, help="Port to listen on.")
+def review(draft: Path, source: Path, host: str, port: int) -> None:
+    """Review a DRAFT folder (written by `linzi-kg ingest TEXT --out DRAFT`) in
+    the browser: the text with every drafted span highlighted, the records
+    beside it. Keys: j/k or arrows move, a accepts, x rejects, e edits (Enter
+    saves, Escape cancels). Every action saves the YAML atomically; reviewed
+    names feed the next ingest through --known DRAFT.
+
+    \b
+    Example:
+      linzi-kg review drafts/report --source report.txt   # then open http://127.0.0.1:8001/
+    """
+    import socket
+
+    import uvicorn
+
+    from kg.errors import UsageError
+    from kg.ingest.review import DraftFolder, review_app
+
+    folder = DraftFolder(draft, source)
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    click.echo(f"linzi-kg: reviewing {draft} at http://{host}:{port}/ ; Ctrl-C stops", err=True)
+    uvicorn.run(review_app(folder), host=host, port=port, log_level="warning", access_log=False)

@@ -132,6 +132,8 @@ def _records(path: Path) -> list[dict[str, Any]]:
 
 
 def _add(lex: Lexicon, rec: dict[str, Any]) -> None:
+    if rec.get("draft") == "draft":  # only reviewed records of a draft folder feed the next ingest
+        return
     kind = rec.get("type")
     kind = kind[0] if isinstance(kind, list) and kind else kind
     zh = rec.get("zh")
