@@ -193,6 +193,14 @@ class LZUNIT(DefinedNamespace):
     TEU: URIRef
     Times: URIRef
     WanHu: URIRef
+    WanTai: URIRef
+    WanJian: URIRef
+    WanTao: URIRef
+    WanLiang: URIRef
+    WanMing: URIRef
+    WanGe: URIRef
+    WanJia: URIRef
+    WanYiYuan: URIRef
     WanJin: URIRef
     WanKiloW: URIRef
     WanKiloWHour: URIRef

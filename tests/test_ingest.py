@@ -495,3 +495,19 @@ def test_a_text_that_names_no_year(tmp_path: Path) -> None:
     r = CliRunner().invoke(main, ["ingest", str(path), "--out", str(tmp_path / "draft"), "--year", "2024"])
     assert r.exit_code == 0, r.output
     assert "year: 2023" in (tmp_path / "draft" / "figures.yaml").read_text(encoding="utf-8")
+
+
+def test_large_scaled_units_and_a_verb_alone() -> None:
+    text = (
+        "一、2024年工作回顾\n全省地区生产总值达到5.32万亿元、增长5.1%;高新技术企业突破3.5万家,新增学位15万个。"
+        "粮食总产量1132.4亿斤,连续10年稳定在1100亿斤以上。"
+    )
+    got = [(w, v, u, i) for w, v, u, _y, _s, _m, i in fields_of(text, 2025)]
+    assert got == [
+        ("5.32万亿元", "5.32", "万亿元", "地区生产总值"),
+        ("5.1%", "5.1", "%", "地区生产总值增长"),
+        ("突破3.5万家", "3.5", "万家", "高新技术企业"),
+        ("15万个", "15", "万个", "新增学位"),
+        ("1132.4亿斤", "1132.4", "亿斤", "粮食总产量"),
+        ("1100亿斤以上", "1100", "亿斤", "粮食总产量"),
+    ]

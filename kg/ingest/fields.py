@@ -203,6 +203,7 @@ def _strip(text: str, lead: tuple[str, ...], trail: tuple[str, ...], *, to_empty
     while changed and text:
         changed = False
         text = re.sub(r"^(20\d\d年|\d+月份?)", "", text)
+        text = re.sub(r"连续\d+年", "", text)
         for w in lead:
             if text.startswith(w) and len(text) >= len(w) + keep:
                 text, changed = text[len(w) :], True
@@ -279,6 +280,8 @@ class _Reader:
         kind = f.unit.kind
         raw_left = self.left(i)
         left = _clean(raw_left)
+        if left in _TRAIL or left in _LEAD:  # 稳定在1100亿斤以上: a verb alone names nothing
+            left = ""
         right_raw = self.right(i)
         if kind == UnitKind.RANK:
             return self.rank_label(i, left, right_raw)

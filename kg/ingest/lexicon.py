@@ -142,8 +142,9 @@ def _add(lex: Lexicon, rec: dict[str, Any]) -> None:
     aliases = [a for a in rec.get("aliases") or [] if isinstance(a, str)]
     words = {zh, *aliases}
     if kind in ("Indicator", "Ranking"):
-        term = rec.get("term")
-        for word in {*words, *([term] if isinstance(term, str) else [])}:
+        # Not the record's term: it is the article's wording near the figure
+        # (增长, 总投资) and would link any growth figure to that indicator.
+        for word in words:
             lex.indicators.setdefault(normalize_indicator(word), zh)
     elif kind in GOLD_TYPES:
         # Projects are left out: a report's projects are its own, and their
