@@ -511,3 +511,19 @@ def test_large_scaled_units_and_a_verb_alone() -> None:
         ("1132.4亿斤", "1132.4", "亿斤", "粮食总产量"),
         ("1100亿斤以上", "1100", "亿斤", "粮食总产量"),
     ]
+
+
+def test_durations_page_counters_and_page_chrome_are_not_figures() -> None:
+    assert [(f.value_text, f.unit.printed) for f in find_figures("提前3个月完成,浏览次数:1234次\n新建学校3所")] == [
+        ("3", "所")
+    ]
+    m = normalize_text(
+        "<html><body><nav>首页 访问 100次</nav><p>地区生产总值增长5%。</p><footer>电话 1234</footer></body></html>"
+    )
+    assert m.text.strip() == "地区生产总值增长5%。"
+
+
+def test_bodies_by_suffix() -> None:
+    d = draft_of("河口经济开发区管委会、县人民法院参加。", 2024)
+    got = {(e.label, e.type) for e in d.entities}
+    assert {("河口经济开发区管委会", "government"), ("县人民法院", "government"), ("河口经济开发区", "park")} <= got

@@ -137,6 +137,10 @@ _SUFFIXES: tuple[tuple[str, str], ...] = (
     ("高速", "road"),
     ("路", "road"),
     ("街", "road"),
+    ("管委会", "government"),
+    ("委员会", "government"),
+    ("人民法院", "government"),
+    ("人民检察院", "government"),
     ("石化", "enterprise"),
     ("化工", "enterprise"),
     ("药业", "enterprise"),
@@ -382,7 +386,7 @@ class _Finder:
             if (
                 flag == "ns"
                 and 3 <= len(word) <= 4
-                and word[-1] in "省市区县州"
+                and word[-1] in "省市区县州镇乡"
                 and word[0] not in "一二三四五六七八九十百千"
                 and word[:-1] not in _GENERIC
             ):
@@ -399,7 +403,7 @@ class _Finder:
                 continue
             name = text[name_start : m.end()]
             prefix = name[: -len(suffix)]
-            short_ok = etype == "hospital" and prefix in ("区", "市", "县")
+            short_ok = etype in ("hospital", "government") and prefix in ("区", "市", "县", "省")
             if not short_ok and (
                 len(prefix) < 2 or prefix in _GENERIC or (prefix[-2:] in _GENERIC and len(prefix) <= 3)
             ):

@@ -44,8 +44,16 @@ _UNIT_ALT = "|".join(re.escape(u) for u in sorted(UNITS, key=len, reverse=True))
 _CN_UNIT_ALT = "|".join(re.escape(u) for u in sorted(CHINESE_NUMERAL_UNITS, key=len, reverse=True))
 _AR = r"\d+(?:,\d{3})*(?:\.\d+)?"
 _CN = f"[{CN_CHARS}]+?(?:点[{CN_CHARS}]+?)?"
-# What may not follow a unit for it to be a unit (人民, 个人, 条例, 家庭, 天然, 米面).
-_NOT_AFTER = {"人": "民才口均", "个": "人体性", "条": "例件", "家": "庭乡园", "天": "然", "米": "面粉", "名": "单称义"}
+# What may not follow a unit for it to be a unit (人民, 个人, 条例, 家庭, 天然, 米面; 3个月 is a duration).
+_NOT_AFTER = {
+    "人": "民才口均",
+    "个": "人体性月",
+    "条": "例件",
+    "家": "庭乡园",
+    "天": "然",
+    "米": "面粉",
+    "名": "单称义",
+}
 
 _ARABIC_FIG = re.compile(rf"(?<![\d.A-Za-z])({_AR})(余|多)?({_UNIT_ALT})")
 # 数十亿元, 上百亿元, 几十万人: a vague amount, not a figure.
@@ -154,8 +162,11 @@ def _unit_continues(text: str, end: int, unit: str) -> bool:
     return bool(nxt) and nxt in _NOT_AFTER.get(unit[-1], "")
 
 
+_PAGE_COUNTERS = re.compile(r"浏览次数|访问次数|访问量|点击量|点击数|阅读量|阅读数|浏览量|字号|电话|传真|邮编")
+
+
 def _blocked(text: str) -> set[int]:
-    """Offsets no figure may touch: short quotations and headline lines."""
+    """Offsets no figure may touch: short quotations, headline lines, a web page's counters."""
     out: set[int] = set()
     for m in _QUOTES.finditer(text):
         out.update(range(m.start(), m.end()))
@@ -164,6 +175,8 @@ def _blocked(text: str) -> set[int]:
         body = line.strip()
         parts = [p for p in re.split(r"\s+", body) if p]
         if len(parts) >= 2 and not re.search(r"[,。;:!?]", body) and all(len(p) >= 4 for p in parts):
+            out.update(range(pos, pos + len(line)))
+        elif _PAGE_COUNTERS.search(body) and len(body) < 80:
             out.update(range(pos, pos + len(line)))
         pos += len(line) + 1
     return out

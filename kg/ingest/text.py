@@ -57,7 +57,8 @@ _FULL_WIDTH = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}
 _FULL_WIDTH.update({"\u3000": " ", "\xa0": " ", "\u2002": " ", "\u2003": " "})
 _DROP = {"\u200b", "\u200c", "\u200d", "\ufeff", "\r"}
 _BLOCK_TAGS = re.compile(r"^</?(p|br|div|h[1-6]|li|tr|td|th|section|article|table|ul|ol|header|footer|title)\b", re.I)
-_TAG = re.compile(r"<!--.*?-->|<(script|style)\b.*?</\1\s*>|<[^>]*>", re.S | re.I)
+# Scripts, styles and a page's navigation and footer are not the report.
+_TAG = re.compile(r"<!--.*?-->|<(script|style|nav|footer|noscript)\b.*?</\1\s*>|<[^>]*>", re.S | re.I)
 _ENTITY = re.compile(r"&(#\d+|#x[0-9a-fA-F]+|[a-zA-Z]{2,8});")
 
 
