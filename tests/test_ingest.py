@@ -527,3 +527,15 @@ def test_bodies_by_suffix() -> None:
     d = draft_of("河口经济开发区管委会、县人民法院参加。", 2024)
     got = {(e.label, e.type) for e in d.entities}
     assert {("河口经济开发区管委会", "government"), ("县人民法院", "government"), ("河口经济开发区", "park")} <= got
+
+
+def test_a_part_after_the_plans_is_about_the_year_ahead() -> None:
+    text = (
+        "——2025年2月20日在某区第十九届人民代表大会第四次会议上\n一、过去一年工作回顾\n全区民生支出45亿元。\n"
+        "二、2025年重点工作\n新建公园8处。\n三、加强政府自身建设\n压减一般性支出10%以上。\n"
+    )
+    assert [(w, y, s) for w, _v, _u, y, s, _m, _i in fields_of(text)] == [
+        ("45亿元", 2024, "actual"),
+        ("8处", 2025, "target"),
+        ("10%以上", 2025, "target"),
+    ]

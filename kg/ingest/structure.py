@@ -125,6 +125,9 @@ def _headings(text: str, report_year: int) -> list[Heading]:
         modality = "plan" if role is Role.PLAN and ("预期" in body or "主要目标" in body) else None
         if role is None and not top:
             continue
+        if role is None and out and out[-1].role is Role.PLAN:
+            # 三、加强政府自身建设 after the year's plans: still about the year ahead.
+            role, year = Role.PLAN, out[-1].year
         out.append(Heading(start, body, role, year, modality, top))
     return out
 
