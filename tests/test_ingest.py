@@ -539,3 +539,27 @@ def test_a_part_after_the_plans_is_about_the_year_ahead() -> None:
         ("8处", 2025, "target"),
         ("10%以上", 2025, "target"),
     ]
+
+
+def test_the_same_report_as_an_html_page_and_in_traditional_characters(tmp_path: Path) -> None:
+    text = (DATA / "yunxi-2024.txt").read_text(encoding="utf-8")
+    gold = load_gold(DATA / "yunxi-2024.json")
+    trad = text.translate(
+        str.maketrans("产业经济区县总计划实现预计资项农电网点户", "產業經濟區縣總計劃實現預計資項農電網點戶")
+    )
+    trad = trad.replace("386.2", "３８６．２")
+    page = "<!DOCTYPE html><html><head><title>t</title></head><body><nav>首页 访问 12次</nav>"
+    page += "".join(f"<p>{line}</p>\n" for line in text.split("\n")) + "<footer>电话 1234</footer></body></html>"
+    for name, content in (("trad.txt", trad), ("page.html", page)):
+        path = tmp_path / name
+        path.write_text(content, encoding="utf-8")
+        draft = draft_report(read_report(path), source_name=name)
+        if name == "trad.txt":  # the offsets are the same, so the gold of the simplified text scores it
+            result = score_draft(draft, gold)
+            assert result.fact_f1 == 1.0 and result.entity_recall == 1.0, result.report()
+        assert len(draft.figures) == len(gold["figures"])
+        out = tmp_path / f"draft-{name}"
+        r = CliRunner().invoke(main, ["ingest", str(path), "--out", str(out)])
+        assert r.exit_code == 0, r.output
+        r = CliRunner().invoke(main, ["build", "--data-dir", str(out), "--source", str(path)])
+        assert r.exit_code == 0, r.output

@@ -91,7 +91,7 @@ def decode_report(raw: bytes, *, name: str = "<text>") -> TextMap:
     except UnicodeDecodeError as err:
         raise IngestInputError(
             f"{name}: not UTF-8 text (invalid byte at offset {err.start}); convert it first, "
-            "e.g. iconv -f GB18030 -t UTF-8"
+            "e.g. iconv -f GB18030 -t UTF-8 (BIG5 for traditional texts)"
         ) from None
     controls = sum(1 for ch in text[:65536] if ord(ch) < 32 and ch not in "\n\r\t\f")
     if controls > max(8, len(text[:65536]) // 100):
