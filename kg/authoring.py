@@ -157,6 +157,8 @@ class Entity:
     members: str | None
     where: Where
 
+    annotations: dict[str, Any] = field(default_factory=dict)
+
     @property
     def family(self) -> str:
         return model.TYPES[self.types[0]].family
@@ -191,6 +193,7 @@ class Observation:
         not in every figure's span.
         """
         return tuple(link for link in (self.about, self.area) if link is not None and link.spans)
+    annotations: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -368,7 +371,8 @@ class _Reader:
                 self.problem(where, "type", f"unknown type {t!r}; known types: {known}", self._line(item, "type"))
                 ok = False
         for key in item:
-            if key not in model.ENTITY_FIELDS and key not in model.VALUE_FIELDS and key not in model.LINK_FIELDS:
+            known_key = key in model.ENTITY_FIELDS or key in model.ANNOTATION_FIELDS
+            if not known_key and key not in model.VALUE_FIELDS and key not in model.LINK_FIELDS:
                 self.problem(where, str(key), "unknown field", self._line(item, key))
                 ok = False
         zh = self._text(item, "zh", where)
@@ -402,7 +406,8 @@ class _Reader:
                     ok = False
                 else:
                     links.extend(parsed)
-        if not ok or zh is None or en is None or term is None or spans is None:
+        annotations = self._annotations(item, where)
+        if not ok or zh is None or en is None or term is None or spans is None or annotations is None:
             return
         self.data.entities[where.record or ""] = Entity(
             id=where.record or "",
@@ -416,6 +421,7 @@ class _Reader:
             links=links,
             members=members,
             where=where,
+            annotations=annotations,
         )
 
     def _value(self, raw: Any, spec: model.ValueField, where: Where, key: str, line: int) -> Any:
@@ -565,7 +571,8 @@ class _Reader:
                 about = parsed[0]
             else:
                 area = parsed[0]
-        if not ok or wording is None or indicator is None or spans is None or value is None:
+        annotations = self._annotations(item, where)
+        if not ok or wording is None or indicator is None or spans is None or value is None or annotations is None:
             return
         self.data.observations[where.record or ""] = Observation(
             id=where.record or "",
@@ -582,7 +589,33 @@ class _Reader:
             spans=spans,
             where=where,
             basis=basis,
+            annotations=annotations,
         )
+
+    def _annotations(self, item: _Map, where: Where) -> dict[str, Any] | None:
+        """The draft annotations of a record (see model.ANNOTATION_FIELDS); None on a problem."""
+        out: dict[str, Any] = {}
+        ok = True
+        for key in model.ANNOTATION_FIELDS:
+            if key not in item:
+                continue
+            value, line = item[key], self._line(item, key)
+            if key == "draft" and value not in model.DRAFT_STATES:
+                self.problem(where, key, f"must be one of {', '.join(model.DRAFT_STATES)}, got {value!r}", line)
+                ok = False
+            elif key == "rule" and not (isinstance(value, str) and value):
+                self.problem(where, key, f"must be a text, got {value!r}", line)
+                ok = False
+            elif key == "confidence" and not (
+                isinstance(value, (int, float)) and not isinstance(value, bool) and 0 <= value <= 1
+            ):
+                self.problem(where, key, f"must be a number from 0 to 1, got {value!r}", line)
+                ok = False
+            elif key == "review" and not (isinstance(value, list) and all(isinstance(r, str) for r in value)):
+                self.problem(where, key, f"must be a list of texts, got {value!r}", line)
+                ok = False
+            out[key] = value
+        return out if ok else None
 
     def _dataset(self, raw: Any, where: Where) -> None:
         if not isinstance(raw, _Map):
@@ -652,7 +685,8 @@ class _Reader:
         if data.source is None:
             self.problems.append(Problem("(data)", None, None, "source", "no 'source:' section in any file"))
         else:
-            need(data.source.where, "textOf", data.source.text_of, ("article",))
+            # The text is a news article on a report, or the report itself (a draft of linzi-kg ingest).
+            need(data.source.where, "textOf", data.source.text_of, ("article", "report"))
 
     def _check_cycles(self) -> None:
         """A hierarchy (within, partOf, ...) that loops back is a data error."""

@@ -85,6 +85,15 @@ class _Builder:
             g.add((selector, OA.start, Literal(span[0], datatype=XSD.integer)))
             g.add((selector, OA.end, Literal(span[1], datatype=XSD.integer)))
 
+    def add_annotations(self, node: URIRef, annotations: dict[str, object]) -> None:
+        for key, value in annotations.items():
+            predicate = model.ANNOTATION_FIELDS[key]
+            for v in value if isinstance(value, list) else [value]:
+                if key == "confidence":
+                    self.g.add((node, predicate, _decimal(Decimal(str(v)))))
+                else:
+                    self.g.add((node, predicate, Literal(str(v))))
+
     def metadata(self) -> None:
         g, data = self.g, self.data
         meta = data.metadata
@@ -147,6 +156,7 @@ class _Builder:
             g.add((node, SKOS.inScheme, ID[f"scheme/{model.SCHEMES[e.family][0]}"]))
         if e.members:
             g.add((node, LZ.memberClass, model.MEMBER_CLASSES[e.members]))
+        self.add_annotations(node, e.annotations)
         for key, value in e.values.items():
             vspec = model.VALUE_FIELDS[key]
             for v in value if vspec.many else [value]:
@@ -184,7 +194,7 @@ class _Builder:
         node = observation_iri(o)
         indicator = self.data.entities[o.indicator]
         unit = model.UNITS[o.unit]
-        status_zh = {"actual": "实际", "target": "目标", "specification": "规模"}[o.status]
+        status_zh = {"actual": "实际", "target": "目标", "specification": "规模", "estimate": "预计"}[o.status]
         g.add((node, RDF.type, QB.Observation))
         g.add((node, QB.dataSet, FIGURES if o.year is not None else SPECIFICATIONS))
         when_zh, when_en = (f"{o.year}年", f"{o.year} ") if o.year is not None else ("", "")
@@ -208,6 +218,7 @@ class _Builder:
         self.add_spans(node, o.spans)
         if o.about is not None:
             self.link(o.id, node, o.about, predicate=LZ.aboutEntity)
+        self.add_annotations(node, o.annotations)
 
 
 def _decimal(value: Decimal) -> Literal:

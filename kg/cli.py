@@ -1023,3 +1023,188 @@ def bench(
     results["command"] = "linzi-kg bench " + " ".join(sys.argv[2:]) if sys.argv[1:2] == ["bench"] else "linzi-kg bench"
     for path in write_results(results, out):
         click.echo(f"wrote {path}")
+
+
+_KNOWN_HELP = (
+    "A data folder (authored YAML, e.g. a reviewed draft) whose names and indicators the draft links to; "
+    "repeatable. The data shipped with linzi-kg is always used unless --no-known."
+)
+
+
+@main.command()
+@click.argument("text", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "-f",
+    "fmt",
+    type=click.Choice(["turtle", "ntriples", "jsonld", "xml"]),
+    default=None,
+    help="Print (or write to --output) the draft graph in this RDF format. "
+    "Default: turtle, unless --out or --evaluate is given.",
+)
+@click.option(
+    "--output", "-o", type=click.Path(dir_okay=False, path_type=Path), help="Write the draft graph here (atomically)."
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write the draft as an authoring data folder that `linzi-kg build --data-dir DIR --source TEXT` accepts.",
+)
+@click.option("--force", is_flag=True, help="Replace the draft folder --out if it already holds one.")
+@click.option(
+    "--evaluate",
+    "gold",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Score the draft against a gold file (format of shared/corpus/README.md) and print the scores.",
+)
+@click.option("--json", "as_json", is_flag=True, help="With --evaluate: the scores as JSON.")
+@click.option("--known", multiple=True, type=click.Path(file_okay=False, path_type=Path), help=_KNOWN_HELP)
+@click.option("--no-known", is_flag=True, help="Do not link to the names and indicators of the shipped data.")
+@click.option("--year", type=click.IntRange(1949, 2100), help="The report's year, when the text does not say it.")
+def ingest(
+    text: Path,
+    fmt: str | None,
+    output: Path | None,
+    out_dir: Path | None,
+    force: bool,
+    gold: Path | None,
+    as_json: bool,
+    known: tuple[Path, ...],
+    no_known: bool,
+    year: int | None,
+) -> None:
+    """Draft a document from a report's TEXT (UTF-8 text or a saved HTML page):
+    every figure as a qb:Observation with indicator, year, status, comparator
+    and modality, entities and relations, each with its source span (code
+    points of TEXT as given), the rule that found it, a confidence and review
+    reasons, marked draft until reviewed.
+
+    \b
+    Examples:
+      linzi-kg ingest report.txt --format turtle -o draft.ttl
+      linzi-kg ingest report.txt --out drafts/report     # a data folder; then:
+      linzi-kg build --data-dir drafts/report --source report.txt
+      linzi-kg ingest report.txt --evaluate report.json  # scores against your gold
+
+    Exit status: 0 (also with a warning, e.g. no figures found), 1 for a file
+    that cannot be read (empty, binary, not UTF-8, over 20 MB) or a draft folder
+    that exists, 2 for a bad option.
+    """
+    from kg.errors import UsageError
+    from kg.export import Format, serialize, write_atomic
+    from kg.ingest.run import ingest_file
+
+    if fmt is None and out_dir is None and gold is None:
+        fmt = "turtle"
+    if fmt is not None and gold is not None and output is None:
+        raise UsageError("--evaluate prints scores; give --output FILE for the draft graph as well")
+    draft = ingest_file(text, known=list(known), use_shipped=not no_known, year=year)
+    for warning in draft.warnings:
+        click.echo(f"warning: {text}: {warning}", err=True)
+    if out_dir is not None:
+        from kg.ingest.folder import write_folder
+
+        write_folder(draft, out_dir, source=text, force=force)
+        click.echo(
+            f"wrote draft folder {out_dir}: {len(draft.figures)} figures, {len(draft.entities)} entities, "
+            f"{len(draft.relations)} relations (build it with: linzi-kg build --data-dir {out_dir} --source {text})",
+            err=True,
+        )
+    if fmt is not None:
+        from kg.ingest.rdf import draft_graph
+
+        data = serialize(draft_graph(draft), Format(fmt))
+        if output is not None:
+            write_atomic(output, data)
+            click.echo(f"wrote {output}", err=True)
+        else:
+            click.echo(data.decode("utf-8"), nl=False)
+    if gold is not None:
+        from kg.ingest.evaluate import load_gold, score_draft
+
+        result = score_draft(draft, load_gold(gold))
+        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2) if as_json else result.report())
+
+
+@main.command()
+@click.argument("draft", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@click.argument("gold", type=click.Path(dir_okay=False, path_type=Path), required=False)
+@click.option(
+    "--corpus",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Score every NAME.txt that has a NAME.json gold file beside it in this folder, as a table.",
+)
+@click.option("--json", "as_json", is_flag=True, help="The scores as JSON.")
+@click.option("--known", multiple=True, type=click.Path(file_okay=False, path_type=Path), help=_KNOWN_HELP)
+@click.option("--no-known", is_flag=True, help="Do not link to the names and indicators of the shipped data.")
+def evaluate(
+    draft: Path | None, gold: Path | None, corpus: Path | None, as_json: bool, known: tuple[Path, ...], no_known: bool
+) -> None:
+    """Score a DRAFT against a GOLD file by the rules of shared/corpus/README.md:
+    span recall and precision, tight spans, fact-level F1, entity recall, with
+    the misses listed. DRAFT is a draft graph (.ttl, .nt, .jsonld, .rdf, as
+    `linzi-kg ingest` writes it) or a report text, which is ingested first.
+
+    \b
+    Examples:
+      linzi-kg evaluate draft.ttl report.json
+      linzi-kg evaluate report.txt report.json
+      linzi-kg evaluate --corpus ../shared/corpus
+    """
+    from kg.errors import UsageError
+    from kg.ingest.evaluate import evaluate_corpus, evaluate_file
+
+    if corpus is not None:
+        if draft is not None or gold is not None:
+            raise UsageError("give either DRAFT GOLD or --corpus DIR, not both")
+        rows = evaluate_corpus(corpus, known=list(known), use_shipped=not no_known)
+        if as_json:
+            click.echo(json.dumps({name: s.as_dict() for name, s in rows}, ensure_ascii=False, indent=2))
+            return
+        click.echo("text                        figures  span R  span P  tight  fact F1  entities  entity R")
+        for name, s in rows:
+            click.echo(
+                f"{name:<28}{s.gold_figures:>7}  {s.span_recall:6.3f}  {s.span_precision:6.3f}  {s.tight_rate:5.3f}"
+                f"  {s.fact_f1:7.3f}  {s.gold_entities:>8}  {s.entity_recall:8.3f}"
+            )
+        return
+    if draft is None or gold is None:
+        raise UsageError("give DRAFT and GOLD (or --corpus DIR); see linzi-kg evaluate --help")
+    result = evaluate_file(draft, gold, known=list(known), use_shipped=not no_known)
+    click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2) if as_json else result.report())
+
+
+@main.command()
+@click.argument("draft", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--source", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The report text of the draft."
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (loopback by default).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8001, show_default=True, help="Port to listen on.")
+def review(draft: Path, source: Path, host: str, port: int) -> None:
+    """Review a DRAFT folder (written by `linzi-kg ingest TEXT --out DRAFT`) in
+    the browser: the text with every drafted span highlighted, the records
+    beside it. Keys: j/k or arrows move, a accepts, x rejects, e edits (Enter
+    saves, Escape cancels). Every action saves the YAML atomically; reviewed
+    names feed the next ingest through --known DRAFT.
+
+    \b
+    Example:
+      linzi-kg review drafts/report --source report.txt   # then open http://127.0.0.1:8001/
+    """
+    import socket
+
+    import uvicorn
+
+    from kg.errors import UsageError
+    from kg.ingest.review import DraftFolder, review_app
+
+    folder = DraftFolder(draft, source)
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror}") from None
+    click.echo(f"linzi-kg: reviewing {draft} at http://{host}:{port}/ ; Ctrl-C stops", err=True)
+    uvicorn.run(review_app(folder), host=host, port=port, log_level="warning", access_log=False)

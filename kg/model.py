@@ -81,6 +81,12 @@ TYPES: dict[str, TypeInfo] = {
     "Indicator": TypeInfo(LZ.Indicator, "indicator"),
     "Ranking": TypeInfo(LZ.Ranking, "indicator"),
     "Challenge": TypeInfo(LZ.Challenge, "challenge"),
+    # Types that drafts of other reports need (linzi-kg ingest --out).
+    "AdministrativeDivision": TypeInfo(LZ.AdministrativeDivision, "place"),
+    "Hospital": TypeInfo(LZ.Hospital, "org"),
+    "Road": TypeInfo(LZ.Road, "place"),
+    "Facility": TypeInfo(LZ.Facility, "place"),
+    "Concept": TypeInfo(SKOS.Concept, "concept"),
     "Goal": TypeInfo(LZ.Goal, "goal"),
     "Measure": TypeInfo(LZ.Measure, "measure"),
     "Assessment": TypeInfo(LZ.Assessment, "assessment"),
@@ -199,6 +205,16 @@ LINK_FIELDS: dict[str, LinkField] = {
 
 #: Fields every entity record may have besides values and links.
 ENTITY_FIELDS = ("id", "type", "zh", "en", "term", "aliases", "spans", "members")
+#: Annotations of a drafted record (linzi-kg ingest), on entities and figures:
+#: ``draft`` (draft | accepted), the ``rule`` that found it, its ``confidence``
+#: (0 to 1) and ``review`` reasons; built as lz:draftStatus and friends.
+ANNOTATION_FIELDS: dict[str, URIRef] = {
+    "draft": LZ.draftStatus,
+    "rule": LZ.draftRule,
+    "confidence": LZ.draftConfidence,
+    "review": LZ.reviewReason,
+}
+DRAFT_STATES = ("draft", "accepted")
 ENTITY_REQUIRED = ("id", "type", "zh", "en", "spans")
 
 OBSERVATION_FIELDS = (
@@ -216,6 +232,7 @@ OBSERVATION_FIELDS = (
     "area",
     "basis",
     "spans",
+    *ANNOTATION_FIELDS,
 )
 OBSERVATION_REQUIRED = ("id", "indicator", "status", "value", "unit", "wording", "spans")
 #: The area of a figure when the record names none.
@@ -225,6 +242,7 @@ STATUSES: dict[str, URIRef] = {
     "actual": LZ.Actual,
     "target": LZ.Target,
     "specification": LZ.Specification,
+    "estimate": LZ.Estimate,
 }
 COMPARATORS: dict[str, URIRef] = {
     "=": LZ.Equal,
@@ -314,3 +332,16 @@ UNITS: dict[str, UnitInfo] = {
     "所": _unit(LZUNIT.Suo),
     "村": _unit(LZUNIT.Cun),
 }
+
+
+def _add_printed_units() -> None:
+    # Every unit linzi-kg ingest reads is a unit a draft may carry; the ones
+    # above keep their IRIs (counters stay unit:NUM here).
+    from kg.ingest.units import RANKS
+    from kg.ingest.units import UNITS as PRINTED
+
+    for printed, u in [*PRINTED.items(), *RANKS.items()]:
+        UNITS.setdefault(printed, UnitInfo(u.iri, u.multiplier, u.base))
+
+
+_add_printed_units()

@@ -55,9 +55,11 @@ class LZ(DefinedNamespace):
     EnterpriseUnit: URIRef
     EnvironmentalProject: URIRef
     Equal: URIRef
+    Estimate: URIRef
     Exceeding: URIRef
     ExplainedByBasis: URIRef
     Explore: URIRef
+    Facility: URIRef
     FinancingProject: URIRef
     FocusArea: URIRef
     Framework: URIRef
@@ -65,6 +67,7 @@ class LZ(DefinedNamespace):
     GovernmentOrganization: URIRef
     GreenSpaceProject: URIRef
     HealthProject: URIRef
+    Hospital: URIRef
     Indicator: URIRef
     IndustrialPark: URIRef
     IndustrialProject: URIRef
@@ -90,6 +93,7 @@ class LZ(DefinedNamespace):
     Ranking: URIRef
     Rebuild: URIRef
     ReportDelivery: URIRef
+    Road: URIRef
     School: URIRef
     SewageProject: URIRef
     Slogan: URIRef
@@ -137,6 +141,9 @@ class LZ(DefinedNamespace):
     declaredBasis: URIRef
     declaredCount: URIRef
     delivery: URIRef
+    draftConfidence: URIRef
+    draftRule: URIRef
+    draftStatus: URIRef
     emphasis: URIRef
     faces: URIRef
     figuresStructure: URIRef
@@ -164,6 +171,7 @@ class LZ(DefinedNamespace):
     originalWording: URIRef
     partOf: URIRef
     reporter: URIRef
+    reviewReason: URIRef
     servesChainSet: URIRef
     sessionOf: URIRef
     sha256: URIRef
@@ -190,14 +198,72 @@ class LZUNIT(DefinedNamespace):
     _fail = True
 
     Chu: URIRef
+    CountChang: URIRef
+    CountChangci: URIRef
+    CountChu: URIRef
+    CountCi: URIRef
+    CountCun: URIRef
+    CountDong: URIRef
+    CountGe: URIRef
+    CountHu: URIRef
+    CountJia: URIRef
+    CountJian: URIRef
+    CountJianRoom: URIRef
+    CountLiang: URIRef
+    CountMing: URIRef
+    CountPi: URIRef
+    CountRen: URIRef
+    CountRenci: URIRef
+    CountSuo: URIRef
+    CountTai: URIRef
+    CountTao: URIRef
+    CountTiao: URIRef
+    CountXiang: URIRef
+    CountZhang: URIRef
+    CountZhi: URIRef
+    CountZhu: URIRef
+    CountZuo: URIRef
     Cun: URIRef
+    Day: URIRef
     Ge: URIRef
+    Jin: URIRef
+    MicroGramPerM3: URIRef
+    Mu: URIRef
     PercentagePoint: URIRef
+    RankMing: URIRef
     RankPosition: URIRef
+    RankWei: URIRef
     Ren: URIRef
     Suo: URIRef
+    TEU: URIRef
+    Times: URIRef
+    WanGe: URIRef
+    WanHu: URIRef
+    WanJia: URIRef
+    WanJian: URIRef
+    WanJin: URIRef
     WanKiloW: URIRef
+    WanKiloWHour: URIRef
+    WanLiang: URIRef
+    WanM2: URIRef
+    WanM3: URIRef
+    WanMing: URIRef
+    WanMu: URIRef
+    WanRen: URIRef
+    WanRenci: URIRef
+    WanTEU: URIRef
+    WanTai: URIRef
+    WanTao: URIRef
     WanTonne: URIRef
+    WanUSD: URIRef
+    WanYiYuan: URIRef
+    WanYuan: URIRef
+    WanZhu: URIRef
+    YiJin: URIRef
+    YiKiloWHour: URIRef
+    YiM3: URIRef
+    YiTonne: URIRef
+    YiUSD: URIRef
     YiYuan: URIRef
     Zhang: URIRef
 
