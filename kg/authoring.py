@@ -193,6 +193,7 @@ class Observation:
         not in every figure's span.
         """
         return tuple(link for link in (self.about, self.area) if link is not None and link.spans)
+
     annotations: dict[str, Any] = field(default_factory=dict)
 
 
