@@ -197,14 +197,27 @@ class _Folder:
             "comparator": fig.comparator,
             "wording": fig.wording,
             "spans": [list(fig.wording_span)],
-            "area": area,
+            # Each figure of a report is of the report's area; the figure's own
+            # span seldom names it, so the link is the draft's reading, marked.
+            "area": {"to": area, "editorial": "the area of the report the figure is stated in"},
         }
         if fig.modality:
             rec["modality"] = fig.modality
         if fig.about and fig.about in self.records:
-            rec["about"] = fig.about
+            # The link's span must name both ends: from the nearest mention of
+            # the work to the figure, when they are close.
+            start, end = fig.wording_span
+            mentions: list[list[int]] = self.records[fig.about]["spans"]
+            hulls = [(min(s, start), max(e, end)) for s, e in mentions]
+            near = [h for h in hulls if h[1] - h[0] <= _ABOUT_REACH]
+            if near:
+                rec["about"] = {"to": fig.about, "spans": [list(min(near, key=lambda h: h[1] - h[0]))]}
         rec.update(_marks(fig.rule, fig.confidence, fig.reasons))
         self.figures.append(rec)
+
+
+#: How far apart (code points) a work and its figure may be for the draft to link them.
+_ABOUT_REACH = 80
 
 
 def draft_files(draft: Draft, text: TextMap, *, source: Path, folder: Path) -> dict[str, str]:
