@@ -208,10 +208,10 @@ class _Folder:
             # the work to the figure, when they are close.
             start, end = fig.wording_span
             mentions: list[list[int]] = self.records[fig.about]["spans"]
-            hulls = [(min(s, start), max(e, end)) for s, e in mentions]
-            near = [h for h in hulls if h[1] - h[0] <= _ABOUT_REACH]
+            hulls: list[tuple[int, int]] = [(min(s, start), max(e, end)) for s, e in mentions]
+            near = sorted((e - s, s, e) for s, e in hulls if e - s <= _ABOUT_REACH)
             if near:
-                rec["about"] = {"to": fig.about, "spans": [list(min(near, key=lambda h: h[1] - h[0]))]}
+                rec["about"] = {"to": fig.about, "spans": [[near[0][1], near[0][2]]]}
         rec.update(_marks(fig.rule, fig.confidence, fig.reasons))
         self.figures.append(rec)
 
