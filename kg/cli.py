@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -494,24 +495,30 @@ def list_named() -> None:
 _ENDPOINT_HELP = "Run on this SPARQL 1.1 query endpoint (e.g. http://127.0.0.1:7878/query) instead of embedded."
 
 
-def _auth_options(func: Any) -> Any:
-    func = click.option("--user", default=None, help="User for HTTP authentication (default $LINZI_KG_USER).")(func)
-    func = click.option(
-        "--password",
-        default=None,
-        help="Password (default $LINZI_KG_PASSWORD; prefer the variable: options show in ps).",
-    )(func)
-    func = click.option(
-        "--auth",
-        type=click.Choice(["basic", "digest"]),
-        default="basic",
-        show_default=True,
-        help="HTTP authentication scheme.",
-    )(func)
-    func = click.option(
-        "--timeout", type=click.FloatRange(0.1, 3600), default=30.0, show_default=True, help="Seconds to wait."
-    )(func)
-    return func
+def _auth_options(timeout: float) -> Callable[[Any], Any]:
+    def decorate(func: Any) -> Any:
+        func = click.option("--user", default=None, help="User for HTTP authentication (default $LINZI_KG_USER).")(func)
+        func = click.option(
+            "--password",
+            default=None,
+            help="Password (default $LINZI_KG_PASSWORD; prefer the variable: options show in ps).",
+        )(func)
+        func = click.option(
+            "--auth",
+            type=click.Choice(["basic", "digest"]),
+            default=None,
+            help="HTTP authentication scheme [default: the one the store asks for].",
+        )(func)
+        func = click.option(
+            "--timeout",
+            type=click.FloatRange(0.1, 86400),
+            default=timeout,
+            show_default=True,
+            help="Seconds the whole exchange with the store may take.",
+        )(func)
+        return func
+
+    return decorate
 
 
 @main.command()
@@ -522,10 +529,11 @@ def _auth_options(func: Any) -> Any:
     "--format",
     "-f",
     "fmt",
-    type=click.Choice(["table", "json", "csv", "tsv"]),
+    type=click.Choice(["table", "json", "xml", "csv", "tsv"]),
     default="table",
     show_default=True,
-    help="table for people; json, csv, tsv are the W3C SPARQL 1.1 results formats.",
+    help="table for people; json, xml, csv, tsv are the W3C SPARQL 1.1 results formats "
+    "(CONSTRUCT and DESCRIBE answers: RDF/XML for xml, JSON-LD for json, Turtle otherwise).",
 )
 @click.option(
     "--engine",
@@ -535,7 +543,14 @@ def _auth_options(func: Any) -> Any:
     help="Embedded engine.",
 )
 @click.option("--endpoint", default=None, help=_ENDPOINT_HELP)
-@_auth_options
+@click.option(
+    "--graph",
+    "graph_iri",
+    default=None,
+    help="With --endpoint: query this named graph as the default graph (default-graph-uri), "
+    "as pushed with push --graph; needed on Virtuoso, whose default graph holds its own system graphs too.",
+)
+@_auth_options(timeout=30.0)
 @_graph_options
 def query(
     name: str | None,
@@ -544,9 +559,10 @@ def query(
     fmt: str,
     engine: str,
     endpoint: str | None,
+    graph_iri: str | None,
     user: str | None,
     password: str | None,
-    auth: str,
+    auth: str | None,
     timeout: float,
     data_dir: Path | None,
     source: Path | None,
@@ -561,6 +577,7 @@ def query(
       linzi-kg query enterprise-projects --param enterprise=聚合顺
       linzi-kg query --sparql 'SELECT ?e WHERE { ?e a lz:Enterprise }' -f csv
       linzi-kg query chains-456 --endpoint http://127.0.0.1:7878/query
+      linzi-kg query chains-456 --endpoint http://127.0.0.1:8890/sparql --graph https://example.org/linzi
     Parameters are bound as RDF terms (never pasted into the query). The
     project's prefixes (lz:, org:, qb:, …) are predeclared for inline queries.
     """
@@ -574,10 +591,12 @@ def query(
     named = inline(sparql_text) if sparql_text is not None else get_query(name or "")
     graph = _load(data_dir, source, extra, store)
     credentials = None
+    if graph_iri is not None and not endpoint:
+        raise UsageError("--graph goes with --endpoint (the embedded graph has no named graphs to choose)")
     if endpoint:  # kept off the start-up path of embedded queries
         from kg.remote import AuthScheme, credentials_from
 
-        credentials = credentials_from(user, password, AuthScheme(auth))
+        credentials = credentials_from(user, password, AuthScheme(auth) if auth else None)
     result = run(
         named,
         parse_assignments(list(params)),
@@ -586,6 +605,7 @@ def query(
         endpoint=endpoint,
         timeout=timeout,
         credentials=credentials,
+        graph_iri=graph_iri,
     )
     click.echo(render(result, ResultFormat(fmt), lambda iri: label(graph, iri)), nl=False)
 
@@ -601,15 +621,22 @@ def query(
     help="Push only what the article states; by default the ontology and RDFS entailments go too, "
     "so that the named queries answer the same on the store.",
 )
-@_auth_options
+@click.option(
+    "--query-endpoint",
+    default=None,
+    help="SPARQL endpoint to count the stored triples on afterwards "
+    "[default: beside the store's, for Oxigraph, Virtuoso, Fuseki, GraphDB URLs].",
+)
+@_auth_options(timeout=600.0)
 @_graph_options
 def push(
     endpoint: str,
     graph_iri: str | None,
     asserted_only: bool,
+    query_endpoint: str | None,
     user: str | None,
     password: str | None,
-    auth: str,
+    auth: str | None,
     timeout: float,
     data_dir: Path | None,
     source: Path | None,
@@ -624,6 +651,12 @@ def push(
       oxigraph serve --bind 127.0.0.1:7878 &
       linzi-kg push --endpoint http://127.0.0.1:7878/store
       linzi-kg query chains-456 --endpoint http://127.0.0.1:7878/query
+    \b
+    Example (Virtuoso; it has no default graph to replace):
+      LINZI_KG_USER=dba LINZI_KG_PASSWORD=... linzi-kg push \\
+        --endpoint http://127.0.0.1:8890/sparql-graph-crud-auth --graph https://example.org/linzi
+    The push succeeds only when the store acknowledges it and (where its
+    query endpoint is known) holds as many triples as were sent.
     """
     from kg.remote import AuthScheme, credentials_from
     from kg.remote import push as do_push
@@ -631,10 +664,19 @@ def push(
     graph = _load(data_dir, source, extra, store)
     # The whole graph straight from the store (no rdflib copy, however large).
     payload = graph.asserted if asserted_only else graph.oxigraph()
-    credentials = credentials_from(user, password, AuthScheme(auth))
-    report = do_push(payload, endpoint, graph_iri=graph_iri, credentials=credentials, timeout=timeout)
+    credentials = credentials_from(user, password, AuthScheme(auth) if auth else None)
+    report = do_push(
+        payload,
+        endpoint,
+        graph_iri=graph_iri,
+        credentials=credentials,
+        timeout=timeout,
+        query_endpoint=query_endpoint,
+    )
     target = f"graph <{graph_iri}>" if graph_iri else "the default graph"
-    click.echo(f"pushed {report.triples} triples into {target} of {endpoint} (HTTP {report.status})")
+    counted = report.counted
+    checked = f"{counted:,} counted there" if counted is not None else f"not counted: {report.not_counted}"
+    click.echo(f"pushed {report.triples:,} triples into {target} of {endpoint} (HTTP {report.status}; {checked})")
 
 
 # -- network analytics ---------------------------------------------------------------

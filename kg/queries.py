@@ -201,11 +201,12 @@ def run(
     endpoint: str | None = None,
     timeout: float = 30.0,
     credentials: object | None = None,
+    graph_iri: str | None = None,
 ) -> QueryResultType:
     """Run a named query (or its name, or inline SPARQL text) and return rows.
 
     Embedded by default (``kg`` is loaded when not given); with ``endpoint``
-    it runs on that SPARQL 1.1 endpoint through SPARQLWrapper.
+    it runs on that SPARQL 1.1 endpoint (``graph_iri`` as its default graph).
 
     >>> result = run("enterprise-projects", {"enterprise": "聚合顺"})
     >>> [row["project"].split("/")[-1] for row in result.dicts()]
@@ -219,9 +220,12 @@ def run(
     graph = kg if isinstance(kg, KnowledgeGraph) else load_graph()
     bindings = bindings_for(query, params or {}, graph)
     if endpoint is not None:
-        user = getattr(credentials, "user", None)
-        password = getattr(credentials, "password", None)
-        result = run_remote(endpoint, query.text, bindings, timeout=timeout, user=user, password=password)
+        from kg.httpclient import Credentials
+
+        assert credentials is None or isinstance(credentials, Credentials)
+        result = run_remote(
+            endpoint, query.text, bindings, timeout=timeout, credentials=credentials, graph_iri=graph_iri
+        )
     else:
         result = run_query(graph, query.text, bindings, engine=Engine(engine))
     if query.sentence and graph.source is not None and result.kind == "select":

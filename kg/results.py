@@ -24,6 +24,7 @@ class ResultFormat(StrEnum):
 
     TABLE = "table"
     JSON = "json"
+    XML = "xml"
     CSV = "csv"
     TSV = "tsv"
 
@@ -32,6 +33,7 @@ class ResultFormat(StrEnum):
         return {
             "table": "text/plain; charset=utf-8",
             "json": "application/sparql-results+json",
+            "xml": "application/sparql-results+xml",
             "csv": "text/csv; charset=utf-8",
             "tsv": "text/tab-separated-values; charset=utf-8",
         }[self.value]
@@ -156,13 +158,18 @@ def to_table(
 
 
 def render(result: QueryResult, fmt: ResultFormat, label_of: Callable[[URIRef], str | None] | None = None) -> str:
-    """``result`` in ``fmt``; graphs (CONSTRUCT/DESCRIBE) are always Turtle."""
+    """``result`` in ``fmt``; graphs (CONSTRUCT/DESCRIBE) in RDF/XML for ``xml``,
+    JSON-LD for ``json``, Turtle otherwise."""
     if result.kind == "graph":
         assert result.graph is not None
-        text: str = result.graph.serialize(format="turtle")
-        return text
+        from kg.export import Format, serialize
+
+        graph_format = {ResultFormat.XML: Format.XML, ResultFormat.JSON: Format.JSONLD}.get(fmt, Format.TURTLE)
+        return serialize(result.graph, graph_format).decode("utf-8")
     if fmt is ResultFormat.JSON:
         return to_json(result)
+    if fmt is ResultFormat.XML:
+        return to_xml(result)
     if fmt is ResultFormat.CSV:
         return to_csv(result)
     if fmt is ResultFormat.TSV:

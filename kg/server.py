@@ -25,7 +25,9 @@ from starlette.responses import HTMLResponse, PlainTextResponse, RedirectRespons
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from kg import formats
 from kg.errors import KGError, QueryError, QuerySyntaxError
+from kg.formats import RDF_FORMATS, RESULT_FORMATS, Kind
 from kg.guard import Checked, Refused, check_query
 from kg.namespaces import PREFIXES
 from kg.results import json_results, to_csv, to_json, to_tsv, to_xml
@@ -73,63 +75,23 @@ class Timeout(KGError):
     http_status = 503
 
 
-class NotAcceptable(KGError):
-    http_status = 406
+# -- formats (the table is kg.formats) ---------------------------------------------
+
+RESULT_TYPES = {f.name: f.media_type for f in RESULT_FORMATS}
+GRAPH_TYPES = {f.name: f.media_type for f in RDF_FORMATS}
 
 
-# -- formats ---------------------------------------------------------------------
-
-RESULT_TYPES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-}
-GRAPH_TYPES = {"turtle": "text/turtle", "ntriples": "application/n-triples", "jsonld": "application/ld+json"}
-ALIASES = {"srj": "json", "srx": "xml", "ttl": "turtle", "nt": "ntriples", "json-ld": "jsonld", "text": "tsv"}
-
-
-def negotiate(request: Request, kind: str, *, allow_html: bool = False) -> str:
-    """The format name for a result of ``kind`` from ``format=`` or the Accept header."""
-    table = GRAPH_TYPES if kind == "graph" else RESULT_TYPES
-    wanted = request.query_params.get("format")
-    if wanted:
-        wanted = ALIASES.get(wanted, wanted)
-        if wanted in table:
-            return wanted
-        by_type = {v: k for k, v in table.items()}
-        if wanted in by_type:
-            return by_type[wanted]
-        raise NotAcceptable(f"format={wanted!r} is not offered for this result; use one of {', '.join(table)}")
-    accepted = []
-    for part in request.headers.get("accept", "*/*").split(","):
-        media, _, params = part.strip().partition(";")
-        q = 1.0
-        for p in params.split(";"):
-            name, _, value = p.strip().partition("=")
-            if name == "q":
-                with contextlib.suppress(ValueError):
-                    q = float(value)
-        accepted.append((q, media.strip().lower()))
-    accepted.sort(key=lambda x: -x[0])
-    extra = (
-        {"application/json": "json", "application/xml": "xml", "text/xml": "xml"}
-        if kind != "graph"
-        else {"application/json": "jsonld"}
+def negotiate(request: Request, kind: str, *, allow_html: bool = False, format_values: list[str] | None = None) -> str:
+    """The format name for a result of ``kind`` from ``format=`` (every value,
+    as SPARQLWrapper repeats it) or the Accept header; 406 names what is offered."""
+    values = request.query_params.getlist("format") if format_values is None else format_values
+    chosen = formats.negotiate(
+        kind=Kind.GRAPH if kind == "graph" else Kind.RESULTS,
+        accept=request.headers.get("accept"),
+        format_values=[v for v in values if v],
+        allow_html=allow_html,
     )
-    for q, media in accepted:
-        if q <= 0:
-            continue
-        if allow_html and media == "text/html":
-            return "html"
-        for name, media_type in table.items():
-            if media == media_type:
-                return name
-        if media in extra:
-            return extra[media]
-        if media in ("*/*", "application/*", "text/*"):
-            return "turtle" if kind == "graph" else "json"
-    raise NotAcceptable("none of the accepted media types is offered: " + ", ".join([*table.values(), "text/html"]))
+    return chosen.name
 
 
 #: Answers up to this many rows are written on the event loop (well under a
@@ -158,7 +120,8 @@ def render_result(result: QueryResult, fmt: str) -> tuple[bytes, str]:
         graph = new_graph()
         for t in result.graph:
             graph.add(t)
-        name = {"turtle": Format.TURTLE, "ntriples": Format.NTRIPLES, "jsonld": Format.JSONLD}[fmt]
+        # N3 is written as Turtle, which every N3 reader reads.
+        name = Format.TURTLE if fmt == "n3" else Format(fmt)
         return serialize(graph, name), GRAPH_TYPES[fmt] + "; charset=utf-8"
     text = {"json": to_json, "xml": to_xml, "csv": to_csv, "tsv": to_tsv}[fmt](result)
     return text.encode("utf-8"), RESULT_TYPES[fmt] + "; charset=utf-8"
@@ -282,12 +245,14 @@ async def sparql(request: Request) -> Response:
     if len(str(request.url.query).encode()) > limit:
         raise TooLarge(f"the query string is longer than {limit} bytes")
     params = dict(request.query_params)
+    format_values = request.query_params.getlist("format")
     if request.method == "POST":
         media = request.headers.get("content-type", "").split(";")[0].strip().lower()
         body = await _read_body(request, limit)
         if media == "application/x-www-form-urlencoded":
             form = urllib.parse.parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
             params.update({k: v[0] for k, v in form.items()})
+            format_values += form.get("format", [])
             for key in ("default-graph-uri", "named-graph-uri"):
                 if key in form:
                     params[key] = form[key][0]
@@ -312,7 +277,8 @@ async def sparql(request: Request) -> Response:
             return RedirectResponse("/query", status_code=303)
         raise Refused("missing 'query' parameter (SPARQL 1.1 Protocol: GET ?query=... or POST)")
     outcome = await site.run(text)
-    fmt = negotiate(request, "graph" if outcome.kind == "graph" else "select", allow_html=False)
+    kind = "graph" if outcome.kind == "graph" else "select"
+    fmt = negotiate(request, kind, format_values=format_values)
     if fmt == "json" and outcome.kind != "graph" and len(outcome.rows or ()) <= _INLINE_ROWS:
         # The common answer, written straight from the workers' cells.
         boolean = bool(outcome.boolean) if outcome.kind == "ask" else None

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph
 from rdflib.term import Node, Variable
@@ -27,6 +27,9 @@ from kg.errors import EndpointError, QueryError, QuerySyntaxError
 from kg.namespaces import PREFIXES
 from kg.store import Engine, KnowledgeGraph
 from kg.terms import canonical, from_ox, n3, to_cell, to_ox
+
+if TYPE_CHECKING:
+    from kg.httpclient import Credentials
 
 
 @dataclass
@@ -149,62 +152,52 @@ def run_remote(
     bindings: Mapping[str, Node] | None = None,
     *,
     timeout: float = 30.0,
-    user: str | None = None,
-    password: str | None = None,
+    credentials: Credentials | None = None,
+    graph_iri: str | None = None,
 ) -> QueryResult:
-    """Run a query on any SPARQL 1.1 query endpoint through SPARQLWrapper."""
-    from SPARQLWrapper import JSON, N3, SPARQLWrapper
+    """Run a query on any SPARQL 1.1 query endpoint, within ``timeout`` seconds
+    overall; ``graph_iri`` is sent as ``default-graph-uri`` (Virtuoso's default
+    graph is the union of all its graphs, system ones included)."""
+    import json
 
-    from kg.remote import check_url
+    from kg.formats import rdf_format_of
+    from kg.httpclient import Deadline
+    from kg.remote import JSON_RESULTS, post_query
 
-    check_url(endpoint, "--endpoint")
     kind = query_kind(text)
     body = remote_text(text, bindings or {})
-    wrapper = SPARQLWrapper(endpoint)
-    wrapper.setQuery(body)
-    # SPARQLWrapper guesses the query type by regex; we parsed it already.
-    wrapper.queryType = kind.upper()
-    wrapper.setMethod("POST")
-    wrapper.setTimeout(int(timeout))
-    if user is not None:
-        wrapper.setCredentials(user, password or "")
-    wrapper.setReturnFormat(JSON if kind in ("select", "ask") else N3)
-    data = _call(wrapper, endpoint)
-    if kind == "ask":
-        return QueryResult("ask", boolean=bool(data["boolean"]))
-    if kind == "select":
-        variables = list(data["head"]["vars"])
-        rows = [tuple(canonical(_json_term(b.get(v))) for v in variables) for b in data["results"]["bindings"]]
+    accept = JSON_RESULTS if kind in ("select", "ask") else _GRAPH_ACCEPT
+    answer = post_query(
+        endpoint, body, accept=accept, credentials=credentials, deadline=Deadline(timeout), default_graph=graph_iri
+    )
+    if kind in ("select", "ask"):
+        try:
+            data = json.loads(answer.body)
+            if kind == "ask":
+                return QueryResult("ask", boolean=bool(data["boolean"]))
+            variables = list(data["head"]["vars"])
+            bound = data["results"]["bindings"]
+            rows = [tuple(canonical(_json_term(b.get(v))) for v in variables) for b in bound]
+        except (ValueError, KeyError, TypeError, AttributeError):
+            raise EndpointError(
+                f"{endpoint}: the answer ({answer.media_type or 'no Content-Type'}) is not SPARQL JSON results"
+            ) from None
         return QueryResult("select", variables, rows)
+    fmt = rdf_format_of(answer.media_type)
     graph = Graph()
-    graph.parse(data=data if isinstance(data, (bytes, str)) else data.serialize(), format="turtle")
+    try:
+        if fmt is None:
+            raise ValueError(answer.media_type)
+        graph.parse(data=answer.body, format=fmt.rdflib_name)
+    except Exception:  # rdflib's parsers raise assorted types
+        raise EndpointError(
+            f"{endpoint}: the answer ({answer.media_type or 'no Content-Type'}) is not an RDF graph this tool reads"
+        ) from None
     return QueryResult("graph", graph=graph)
 
 
-def _call(wrapper: Any, endpoint: str) -> Any:
-    import socket
-    import urllib.error
-
-    from SPARQLWrapper.SPARQLExceptions import SPARQLWrapperException
-
-    try:
-        return wrapper.queryAndConvert()
-    except SPARQLWrapperException as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise EndpointError(f"{endpoint}: the endpoint refused the query: {first}") from None
-    except urllib.error.HTTPError as exc:
-        raise EndpointError(f"{endpoint}: HTTP {exc.code} {exc.reason}") from None
-    except urllib.error.URLError as exc:
-        reason = exc.reason
-        if isinstance(reason, (TimeoutError, socket.timeout)):
-            raise EndpointError(f"{endpoint}: no answer within the time limit") from None
-        raise EndpointError(f"{endpoint}: cannot connect ({reason})") from None
-    except TimeoutError:
-        raise EndpointError(f"{endpoint}: no answer within the time limit") from None
-    except (ConnectionError, OSError) as exc:
-        raise EndpointError(f"{endpoint}: connection failed ({exc})") from None
-    except ValueError as exc:  # a 200 whose body is not the promised format
-        raise EndpointError(f"{endpoint}: the answer is not valid SPARQL results ({exc})") from None
+#: What ``run_remote`` asks for a CONSTRUCT or DESCRIBE answer in.
+_GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9, application/rdf+xml;q=0.8, application/ld+json;q=0.7"
 
 
 def _json_term(cell: dict[str, str] | None) -> Node | None:

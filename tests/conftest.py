@@ -71,6 +71,17 @@ def oxigraph_server():  # type: ignore[no-untyped-def]
         yield base
 
 
+@pytest.fixture(scope="session")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    """Debian's Virtuoso (``virtuoso-opensource``, installed by .ci/run) with a
+    fresh database, on free loopback ports, stopped after the session.
+    Yields its base URL; Graph Store at /sparql-graph-crud-auth (dba/dba)."""
+    from kg.bench.servers import virtuoso_server
+
+    with virtuoso_server(tmp_path_factory.mktemp("virtuoso")) as base:
+        yield base
+
+
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
 

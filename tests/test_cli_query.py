@@ -115,8 +115,22 @@ def test_bad_parameters(param: str, message: str) -> None:
 
 
 def test_bad_format_and_engine() -> None:
-    assert run("query", "chains-456", "--format", "xml")[0] == 2
+    assert run("query", "chains-456", "--format", "yaml")[0] == 2
     assert run("query", "chains-456", "--engine", "virtuoso")[0] == 2
+
+
+def test_format_xml_like_the_endpoint() -> None:
+    from xml.etree import ElementTree
+
+    code, out = run("query", "chains-456", "--format", "xml")
+    assert code == 0, out
+    root = ElementTree.fromstring(out)  # noqa: S314 - our own output
+    assert root.tag == "{http://www.w3.org/2005/sparql-results#}sparql"
+    code, out = run("query", "--sparql", "CONSTRUCT { ?e a lz:Enterprise } WHERE { ?e a lz:Enterprise }", "-f", "xml")
+    assert code == 0, out
+    from rdflib import Graph
+
+    assert len(Graph().parse(data=out, format="xml")) > 5
 
 
 def test_path() -> None:

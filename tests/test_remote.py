@@ -130,15 +130,108 @@ def test_timeout_is_one_line(silent_server: int) -> None:
     url = f"http://127.0.0.1:{silent_server}/query"
     result = CliRunner().invoke(main, ["query", "chains-456", "--endpoint", url, "--timeout", "1"])
     assert result.exit_code == 1
-    assert result.output == f"error: {url}: no answer within the time limit\n"
-    with pytest.raises(EndpointError, match="no answer within 1 s"):
+    assert result.output == f"error: {url}: no complete answer within 1 s\n"
+    with pytest.raises(EndpointError, match="no complete answer within 1 s"):
         push(_tiny_graph(), f"http://127.0.0.1:{silent_server}/store", timeout=1)
 
 
+class _Hostile(http.server.BaseHTTPRequestHandler):
+    """A store that misbehaves as ``mode`` says, whatever it is asked."""
+
+    mode = "trickle"
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def _answer(self) -> None:
+        import time
+
+        length = int(self.headers.get("Content-Length", "0") or 0)
+        self.rfile.read(length)
+        try:
+            if self.mode == "trickle-head":  # one header byte at a time, never done
+                self.wfile.write(b"HTTP/1.1 200 OK\r\n")
+                while True:
+                    self.wfile.write(b"X")
+                    self.wfile.flush()
+                    time.sleep(0.2)
+            self.send_response(200)
+            if self.mode == "html":
+                body = b"<html><body><h1>Welcome</h1><form>...</form></body></html>"
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
+            self.send_header("Content-Type", "application/sparql-results+json")
+            self.end_headers()
+            while True:  # trickle: a byte every 0.2 s; endless: as fast as it goes
+                self.wfile.write(b" " if self.mode == "trickle" else b" " * 65536)
+                self.wfile.flush()
+                if self.mode == "trickle":
+                    time.sleep(0.2)
+        except OSError:
+            pass
+
+    do_GET = do_POST = do_PUT = _answer
+
+
+@pytest.fixture
+def hostile(request: pytest.FixtureRequest) -> Iterator[str]:
+    handler = type("Handler", (_Hostile,), {"mode": request.param})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.mark.parametrize("hostile", ["trickle", "trickle-head"], indirect=True)
+def test_a_trickling_store_is_cut_off_at_the_deadline(hostile: str) -> None:
+    # Every byte arrives well within any socket timeout; only an overall deadline ends it.
+    result = CliRunner().invoke(main, ["query", "chains-456", "--endpoint", f"{hostile}/query", "--timeout", "1"])
+    assert result.output == f"error: {hostile}/query: no complete answer within 1 s\n"
+    result = CliRunner().invoke(main, ["push", "--endpoint", f"{hostile}/store", "--timeout", "1"])
+    assert result.output == f"error: {hostile}/store: no complete answer within 1 s\n"
+
+
+@pytest.mark.parametrize("hostile", ["endless"], indirect=True)
+def test_an_endless_answer_is_cut_off_at_the_size_bound(hostile: str) -> None:
+    from kg.httpclient import Deadline
+    from kg.remote import post_query
+
+    with pytest.raises(EndpointError, match="larger than 1,000,000 bytes"):
+        post_query(f"{hostile}/query", "ASK {}", accept="*/*", deadline=Deadline(30), max_bytes=1_000_000)
+
+
+@pytest.mark.parametrize("hostile", ["html"], indirect=True)
+def test_a_200_html_page_is_not_a_push(hostile: str) -> None:
+    result = CliRunner().invoke(main, ["push", "--endpoint", f"{hostile}/store"])
+    assert result.exit_code == 1
+    assert "HTML page, not a Graph Store Protocol answer" in result.output and "nothing was stored" in result.output
+
+
+def test_push_counts_on_the_query_endpoint(oxigraph_server: str) -> None:
+    result = CliRunner().invoke(main, ["push", "--endpoint", f"{oxigraph_server}/store", "--asserted-only"])
+    assert result.exit_code == 0, result.output
+    assert "counted there" in result.output
+
+
 def test_bad_endpoint_url() -> None:
-    result = CliRunner().invoke(main, ["push", "--endpoint", "ftp://example/store"])
-    assert result.exit_code == 2
-    assert "expected an http:// or https:// URL" in result.output
+    for url in ("ftp://example/store", "http:///store", "not a url"):
+        result = CliRunner().invoke(main, ["push", "--endpoint", url])
+        assert result.exit_code == 2, url
+        assert "expected an http:// or https:// URL" in result.output
+    result = CliRunner().invoke(main, ["query", "chains-456", "--endpoint", "http://127.0.0.1:notaport/query"])
+    assert result.exit_code == 2 and "port is not a number" in result.output
+    result = CliRunner().invoke(main, ["push", "--endpoint", "http://127.0.0.1:1/store", "--graph", "not an iri"])
+    assert result.exit_code == 2 and "--graph" in result.output
+    result = CliRunner().invoke(main, ["query", "chains-456", "--graph", "urn:x"])
+    assert result.exit_code == 2 and "--graph goes with --endpoint" in result.output
 
 
 # -- authentication: a small Graph Store endpoint that demands credentials --------
