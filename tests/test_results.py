@@ -76,10 +76,13 @@ def test_table_uses_labels() -> None:
     assert "urn:e" in to_table(result, lambda iri: None)
 
 
-def test_graph_results_render_as_turtle() -> None:
+def test_graph_results_render_as_json_ld() -> None:
+    # A graph asked for in JSON is JSON-LD, as the endpoint serves it (issue 15).
+    import json
+
     from rdflib import Graph
 
     g = Graph()
     g.add((URIRef("urn:a"), URIRef("urn:b"), Literal("c")))
     text = render(QueryResult("graph", graph=g), ResultFormat.JSON)
-    assert ':a ns1:b "c"' in text
+    assert "urn:a" in json.dumps(json.loads(text))
