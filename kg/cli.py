@@ -887,6 +887,13 @@ def viz(
     help="Requests that may wait for a busy worker; more get 503 at once.",
 )
 @click.option(
+    "--max-connections",
+    type=click.IntRange(1, 1_000_000),
+    default=1000,
+    show_default=True,
+    help="Open connections at most; more are closed at once (raised open-file limit permitting).",
+)
+@click.option(
     "--allow-network-workers",
     is_flag=True,
     help="Serve even where workers can be kept off the network only in Python (no namespaces, no seccomp).",
@@ -904,6 +911,7 @@ def serve(
     worker_memory: int | None,
     queue: int,
     allow_network_workers: bool,
+    max_connections: int,
     data_dir: Path | None,
     source: Path | None,
     store: Path | None,
@@ -921,6 +929,7 @@ def serve(
     import uvicorn
 
     from kg.errors import UsageError
+    from kg.frontend import FrontLimits, raise_file_limit, uvicorn_options
     from kg.sandbox import WORKER_MEMORY_MB, worker_count
     from kg.server import Settings, create_app
 
@@ -945,8 +954,11 @@ def serve(
         allow_network=allow_network_workers,
     )
     app = create_app(graph, settings=settings, exit_on_startup_error=True)
+    # Each connection is a descriptor: keep room for the workers' pipes and the store.
+    files = raise_file_limit()
+    limits = FrontLimits(max_connections=max(1, min(max_connections, files - 64 - 8 * settings.workers)))
     click.echo(f"linzi-kg: serving http://{host}:{port}/ (SPARQL at /sparql); Ctrl-C stops", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, **uvicorn_options(limits))
 
 
 @main.command()

@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from kg.errors import KGError
 
@@ -91,8 +92,7 @@ def _short_string(q: str) -> str:
 # ones, numbers with exponent before plain ones, two-character operators
 # before one-character ones, a prefixed name before a bare word.
 _TOKENS = [
-    ("ws", r"[ \t\r\n]+"),
-    ("comment", r"#[^\r\n]*"),
+    ("ws", r"(?:[ \t\r\n]+|#[^\r\n]*)+"),  # whitespace and comments
     ("iri", rf"<(?:[^<>\"{{}}|^`\\\x00-\x20]|{_UCHAR})*>"),
     ("string", _long_string('"')),
     ("string", _long_string("'")),
@@ -109,16 +109,17 @@ _TOKENS = [
     ("op", r"\^\^|\|\||&&|!=|<=|>=|[=<>!+\-*/^|?]"),
     ("punct", r"[.;,~]"),
 ]
-_SCANNER = re.compile("|".join(f"(?P<{kind}{i}>{pattern})" for i, (kind, pattern) in enumerate(_TOKENS)))
-_KIND = {f"{kind}{i}": kind for i, (kind, _) in enumerate(_TOKENS)}
+_SCANNER = re.compile(
+    "|".join(f"(?P<{kind}{i}>{pattern})" for i, (kind, pattern) in enumerate(_TOKENS)) + r"|(?P<bad>[\s\S])"
+)
+_KIND = {f"{kind}{i}": kind for i, (kind, _) in enumerate(_TOKENS)} | {"bad": "bad"}
 _LOCAL_ESCAPE = re.compile(r"\\(.)")
 _COMMENT = re.compile(r"#[^\r\n]*")
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*:")
 
 
-@dataclass(frozen=True)
-class Token:
-    kind: str  # ws comment iri string langtag var bnode number pname word open close op punct
+class Token(NamedTuple):
+    kind: str  # ws (with comments) iri string langtag var bnode number pname word open close op punct
     text: str
     start: int  # code-point offset in the query
 
@@ -131,16 +132,12 @@ def tokens(text: str) -> list[Token]:
     >>> [t.kind for t in tokens(r'ex:a\\# "a\\u0022b"') if t.kind != "ws"]
     ['pname', 'string']
     """
-    out: list[Token] = []
-    pos = 0
-    while pos < len(text):
-        match = _SCANNER.match(text, pos)
-        if match is None or match.end() == pos:
-            line, column = position(text, pos)
-            raise Refused(f"SPARQL syntax error at line {line}, column {column}: unexpected {text[pos]!r}")
-        assert match.lastgroup is not None
-        out.append(Token(_KIND[match.lastgroup], match.group(), pos))
-        pos = match.end()
+    kinds = _KIND
+    out = [Token(kinds[m.lastgroup], m.group(), m.start()) for m in _SCANNER.finditer(text)]  # type: ignore[index]
+    for tok in out:
+        if tok.kind == "bad":
+            line, column = position(text, tok.start)
+            raise Refused(f"SPARQL syntax error at line {line}, column {column}: unexpected {tok.text!r}")
     return out
 
 
@@ -196,7 +193,7 @@ def check_query(text: str, prefixes: Mapping[str, str] | None = None) -> Checked
     depth = deepest = operators = 0
     found: set[str] = set()
     syntax: str | None = None  # the first syntax problem, reported after the forbidden words
-    toks = [t for t in tokens(text) if t.kind not in ("ws", "comment")]
+    toks = [t for t in tokens(text) if t.kind != "ws"]
     for i, tok in enumerate(toks):
         out = tok.text
         if tok.kind == "word":
@@ -246,7 +243,9 @@ def check_query(text: str, prefixes: Mapping[str, str] | None = None) -> Checked
             # The client's spacing, comments blanked (pyoxigraph reads "CONCAT(" but not
             # "CONCAT ("); glued words and numbers get a space, so they cannot re-split.
             before = toks[i - 1]
-            sep = _COMMENT.sub(" ", text[before.start + len(before.text) : tok.start])
+            sep = text[before.start + len(before.text) : tok.start]
+            if "#" in sep:
+                sep = _COMMENT.sub(" ", sep)
             if not sep and before.kind in ("word", "number") and tok.kind in ("word", "number"):
                 sep = " "
             parts.append(sep)
@@ -309,30 +308,24 @@ def check_shape(text: str) -> None:
 
 def mask(text: str) -> tuple[str, int]:
     """``text`` with strings, IRIs and comments replaced by spaces, and the
-    deepest nesting of brackets. Text that does not tokenize is masked up to
-    where it stops.
+    deepest nesting of brackets.
 
     >>> mask('SELECT * { ?s <urn:FROM> "SERVICE" } # LOAD')[0].split()
     ['SELECT', '*', '{', '?s', '}']
     """
     pieces: list[str] = []
     depth = deepest = 0
-    pos = 0
-    while pos < len(text):
-        match = _SCANNER.match(text, pos)
-        if match is None or match.end() == pos:
-            pieces.append(text[pos])
-            pos += 1
-            continue
+    for match in _SCANNER.finditer(text):
         kind = _KIND[match.lastgroup or ""]
         piece = match.group()
-        if kind in ("comment", "iri", "string"):
+        if kind in ("iri", "string"):
             piece = " " * len(piece)
+        elif kind == "ws" and "#" in piece:
+            piece = _COMMENT.sub(lambda c: " " * len(c.group()), piece)
         elif kind == "open":
             depth += 1
             deepest = max(deepest, depth)
         elif kind == "close":
             depth -= 1
         pieces.append(piece)
-        pos = match.end()
     return "".join(pieces), deepest

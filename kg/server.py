@@ -314,7 +314,9 @@ async def _error_response(request: Request, exc: Exception) -> Response:
         status, message = exc.http_status, str(exc)
     else:  # pragma: no cover - a bug; answer without details
         status, message = 500, "internal error"
-    headers = {"Retry-After": "5"} if status == 503 else None
+    headers = {**SECURITY_HEADERS, "content-security-policy": PAGE_CSP}
+    if status == 503:
+        headers["Retry-After"] = "5"
     if _wants_html(request):
         templates = request.app.state.templates
         html = templates.get_template("error.html").render(
@@ -324,13 +326,19 @@ async def _error_response(request: Request, exc: Exception) -> Response:
     return PlainTextResponse(message + "\n", status_code=status, headers=headers)
 
 
-class _SecurityHeaders:
-    """Headers that keep pages from loading or leaking anything elsewhere."""
+PAGE_CSP = (
+    "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-src 'self'; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'self'"
+)
+#: On every answer, error pages included (a 500 is written outside the middleware).
+SECURITY_HEADERS = {"x-content-type-options": "nosniff", "referrer-policy": "no-referrer"}
 
-    PAGE_CSP = (
-        "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-src 'self'; "
-        "form-action 'self'; base-uri 'none'; frame-ancestors 'self'"
-    )
+
+class _SecurityHeaders:
+    """Headers that keep pages from loading or leaking anything elsewhere,
+    and redirects that never name the host the client claimed (Host echo)."""
+
+    PAGE_CSP = PAGE_CSP
 
     def __init__(self, app: Any) -> None:
         self.app = app
@@ -343,15 +351,37 @@ class _SecurityHeaders:
 
         async def wrapped(message: Any) -> None:
             if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                headers.append((b"x-content-type-options", b"nosniff"))
-                headers.append((b"referrer-policy", b"no-referrer"))
-                if not is_graph:  # the network page carries its own CSP with script hashes
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() not in _OURS]
+                headers += [(k.encode(), v.encode()) for k, v in SECURITY_HEADERS.items()]
+                if is_graph and message["status"] < 400:
+                    # The network page carries its own script-hash CSP in a meta tag,
+                    # where frame-ancestors is ignored: that part goes in a header.
+                    headers.append((b"content-security-policy", b"frame-ancestors 'self'"))
+                    headers.append((b"x-frame-options", b"SAMEORIGIN"))
+                else:
                     headers.append((b"content-security-policy", self.PAGE_CSP.encode()))
+                headers = [(k, _relative(v) if k.lower() == b"location" else v) for k, v in headers]
                 message = {**message, "headers": headers}
             await send(message)
 
         await self.app(scope, receive, wrapped)
+
+
+_OURS = {b"x-content-type-options", b"referrer-policy", b"content-security-policy", b"x-frame-options"}
+
+
+def _relative(location: bytes) -> bytes:
+    """A redirect to this server as a path: Starlette's slash redirects build
+    an absolute URL from the client's Host header.
+
+    >>> _relative(b"http://evil.example/id/x?a=1"), _relative(b"http://h//evil.example/")
+    (b'/id/x?a=1', b'/evil.example/')
+    """
+    parts = urllib.parse.urlsplit(location.decode("latin-1"))
+    if not parts.netloc:
+        return location
+    path = "/" + parts.path.lstrip("/")  # never //host, which browsers read as another host
+    return (path + (f"?{parts.query}" if parts.query else "")).encode("latin-1")
 
 
 def create_app(

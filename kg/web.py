@@ -20,6 +20,7 @@ from starlette.routing import Route
 
 from kg import __version__
 from kg.errors import KGError, UsageError
+from kg.load import offset
 from kg.namespaces import ID, LZ, OA, PROV, QB, SDMX_ATTR, SDMX_DIM, SDMX_MEASURE, SKOS
 from kg.provenance import editorial_triples
 from kg.stats import curie
@@ -377,7 +378,10 @@ async def entity(request: Request) -> Response:
     spans: list[dict[str, Any]] = []
     for span in kg.asserted.objects(node, PROV.wasDerivedFrom):
         selector = kg.asserted.value(span, OA.hasSelector)
-        start, end = int(str(kg.asserted.value(selector, OA.start))), int(str(kg.asserted.value(selector, OA.end)))
+        first, last = kg.asserted.value(selector, OA.start), kg.asserted.value(selector, OA.end)
+        if selector is None or not offset(first) or not offset(last):
+            continue  # derived from something that is not a span of the article (e.g. the dataset)
+        start, end = int(str(first)), int(str(last))
         sentence = kg.source.sentence(start, end) if kg.source is not None else None
         spans.append({"start": start, "end": end, "sentence": sentence})
     spans.sort(key=lambda s: s["start"])
