@@ -563,3 +563,16 @@ def test_the_same_report_as_an_html_page_and_in_traditional_characters(tmp_path:
         assert r.exit_code == 0, r.output
         r = CliRunner().invoke(main, ["build", "--data-dir", str(out), "--source", str(path)])
         assert r.exit_code == 0, r.output
+
+
+def test_more_names_by_suffix_and_fixed_names() -> None:
+    d = draft_of("据新华社报道,王建国同志指出,要建成青州机场、黄河大桥,推动济青高速公路建设,打造云门山景区。", 2024)
+    got = {(e.label, e.type) for e in d.entities}
+    assert {
+        ("新华社", "media"),
+        ("王建国", "person"),
+        ("青州机场", "facility"),
+        ("黄河大桥", "facility"),
+        ("济青高速公路", "road"),
+        ("云门山景区", "facility"),
+    } <= got

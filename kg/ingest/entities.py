@@ -89,6 +89,9 @@ _FIXED = {
     "国务院": "government",
     "中共中央": "government",
     "全国人大": "government",
+    "新华社": "media",
+    "人民日报": "media",
+    "中央电视台": "media",
 }
 _LEADER = re.compile(r"(习近平)(?=新时代|总书记|同志)")
 _CONGRESS_PARTY = re.compile(r"党的[一二三四五六七八九十]+大")
@@ -141,6 +144,12 @@ _SUFFIXES: tuple[tuple[str, str], ...] = (
     ("委员会", "government"),
     ("人民法院", "government"),
     ("人民检察院", "government"),
+    ("银行", "enterprise"),
+    ("机场", "facility"),
+    ("景区", "facility"),
+    ("大桥", "facility"),
+    ("高速公路", "road"),
+    ("铁路", "road"),
     ("石化", "enterprise"),
     ("化工", "enterprise"),
     ("药业", "enterprise"),
@@ -301,6 +310,12 @@ class _Finder:
                 if part.group(0) in ("记者", "通讯员", "摄影"):
                     continue
                 self.add(part.group(0), "person", pos + part.start(), "byline", 0.8)
+        for m in re.finditer(rf"([{CJK}]{{2,3}})同志", self.text):
+            name = self._person_at(m.start(1), m.group(1))
+            if name == m.group(1) and any(
+                w == name and f.startswith("nr") for w, f, _o in self.sentence_tokens(m.start(1))[1]
+            ):
+                self.add(name, "person", m.start(1), "name + 同志", 0.8)
         for m in _LEADER.finditer(self.text):
             self.add(m.group(1), "person", m.start(1), "leader", 0.9)
 
