@@ -81,5 +81,9 @@ def test_graph_results_render_as_turtle() -> None:
 
     g = Graph()
     g.add((URIRef("urn:a"), URIRef("urn:b"), Literal("c")))
-    text = render(QueryResult("graph", graph=g), ResultFormat.JSON)
-    assert ':a ns1:b "c"' in text
+    result = QueryResult("graph", graph=g)
+    for fmt in (ResultFormat.TABLE, ResultFormat.CSV, ResultFormat.TSV):
+        assert len(Graph().parse(data=render(result, fmt), format="turtle")) == 1
+    # xml and json name a graph format as the endpoint's format= does.
+    assert len(Graph().parse(data=render(result, ResultFormat.XML), format="xml")) == 1
+    assert len(Graph().parse(data=render(result, ResultFormat.JSON), format="json-ld")) == 1
