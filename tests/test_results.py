@@ -76,13 +76,14 @@ def test_table_uses_labels() -> None:
     assert "urn:e" in to_table(result, lambda iri: None)
 
 
-def test_graph_results_render_as_json_ld() -> None:
-    # A graph asked for in JSON is JSON-LD, as the endpoint serves it (issue 15).
-    import json
-
+def test_graph_results_render_in_a_graph_format() -> None:
     from rdflib import Graph
 
     g = Graph()
     g.add((URIRef("urn:a"), URIRef("urn:b"), Literal("c")))
-    text = render(QueryResult("graph", graph=g), ResultFormat.JSON)
-    assert "urn:a" in json.dumps(json.loads(text))
+    result = QueryResult("graph", graph=g)
+    for fmt in (ResultFormat.TABLE, ResultFormat.CSV, ResultFormat.TSV):
+        assert len(Graph().parse(data=render(result, fmt), format="turtle")) == 1
+    # xml and json name a graph format as the endpoint's format= does.
+    assert len(Graph().parse(data=render(result, ResultFormat.XML), format="xml")) == 1
+    assert len(Graph().parse(data=render(result, ResultFormat.JSON), format="json-ld")) == 1
