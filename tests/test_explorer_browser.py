@@ -1,0 +1,65 @@
+"""The explorer in headless Chromium, as readers use it: the annotated article
+reached from an entity page, and every page type at phone size. Offline: any
+http(s) request other than to the local server is blocked and recorded."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from conftest import ARTIFACTS, PageWatch
+
+from kg.bench.servers import linzi_server
+
+pytestmark = [pytest.mark.server, pytest.mark.browser]
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    with linzi_server(["--workers", "1"], timeout=60) as (base, _proc):
+        yield base
+
+
+@pytest.fixture
+def watch(browser, server: str) -> Iterator[tuple[PageWatch, list[str]]]:  # type: ignore[no-untyped-def]
+    w = PageWatch(browser, block_http=False)
+    outside: list[str] = []
+    w.page.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), lambda r: (outside.append(r.request.url), r.abort()))
+    ARTIFACTS.mkdir(exist_ok=True)
+    try:
+        yield w, outside
+        assert outside == [] and w.errors == [] and w.dialogs == []
+    finally:
+        w.close()
+
+
+def test_span_link_opens_the_article_marked(server: str, watch) -> None:  # type: ignore[no-untyped-def]
+    w, _ = watch
+    page = w.page
+    page.goto(f"{server}/id/project/juheshun-nylon")
+    page.locator("a", has_text="[1720, 1732]").first.click()
+    page.wait_for_selector("#mark")
+    assert page.url.endswith("mark=1720-1732#mark")
+    assert page.locator("mark").all_inner_texts() != []
+    box = page.locator("#mark").bounding_box()
+    assert box is not None and 100 < box["y"] < 900, "scrolled to the mark, with context above it"
+    text = page.locator("#article").inner_text()
+    assert "**" not in text
+    assert page.locator("#article strong").count() > 10
+    page.screenshot(path=str(ARTIFACTS / "article-marked.png"))
+    # A highlighted name leads to its entity page.
+    page.locator("#article a.f-entity", has_text="蔡华刚").first.click()
+    page.wait_for_selector("h1")
+    assert page.locator("h1").inner_text() == "蔡华刚"
+
+
+def test_article_on_a_phone(server: str, watch) -> None:  # type: ignore[no-untyped-def]
+    w, _ = watch
+    page = w.page
+    page.set_viewport_size(PHONE)
+    page.goto(f"{server}/article?mark=1720-1732#mark")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    page.screenshot(path=str(ARTIFACTS / "article-phone.png"))
