@@ -63,3 +63,40 @@ def test_article_on_a_phone(server: str, watch) -> None:  # type: ignore[no-unty
     page.goto(f"{server}/article?mark=1720-1732#mark")
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     page.screenshot(path=str(ARTIFACTS / "article-phone.png"))
+
+
+def _cli_path(a: str, b: str) -> str:
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    out = CliRunner().invoke(main, ["path", a, b]).output
+    return out.splitlines()[0]
+
+
+def _pick(page, name: str, button: str) -> None:  # type: ignore[no-untyped-def]
+    page.fill("#search", name)
+    assert page.locator("#results button").first.inner_text().startswith(name + " · ")
+    page.locator("#results button").first.click()  # exact matches come first
+    page.click(button)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"), [("聚合顺", "临淄区"), ("生态环境改善任重道远", "改善生态环境攻坚行动"), ("蔡华刚", "齐鲁石化")]
+)
+def test_network_path_is_the_cli_path(server: str, watch, a: str, b: str) -> None:  # type: ignore[no-untyped-def]
+    w, _ = watch
+    page = w.page
+    page.goto(f"{server}/graph")
+    page.wait_for_function("() => window.kgExplorer && window.kgExplorer.settled", timeout=60_000)
+    _pick(page, a, "#path-start")
+    _pick(page, b, "#path-end")
+    assert page.locator("#pathbar").inner_text() == "路径：" + _cli_path(a, b)
+    stated = page.evaluate("() => document.getElementById('pathbar').textContent.split('-[').length")
+    # The switch lets editorial links in: never longer, and here (challenge → action) shorter.
+    page.check("#path-editorial")
+    editorial = page.locator("#pathbar").inner_text()
+    assert editorial.count("-[") <= stated - 1
+    if a == "生态环境改善任重道远":
+        assert editorial.count("-[") + editorial.count("]-") <= 2, editorial
+        page.screenshot(path=str(ARTIFACTS / "network-path-editorial.png"))

@@ -256,24 +256,49 @@
   }
 
   // -- shortest path (breadth-first over every link, shown or not) -----------
+  // Editorial links are left out unless the switch is on, and of several
+  // shortest paths the one whose nodes come first in IRI order is taken, step
+  // by step from the start: the same rule as `linzi-kg path`.
+  let lastPath = null;
   function showPath(a, b) {
-    const previous = new Map([[a, null]]);
-    const queue = [a];
-    while (queue.length && !previous.has(b)) {
+    lastPath = [a, b];
+    const withEditorial = $("path-editorial").checked;
+    const usable = (edge) => withEditorial || !edgeById.get(edge).editorial;
+    const distance = new Map([[b, 0]]);
+    const queue = [b];
+    while (queue.length && !distance.has(a)) {
       const cur = queue.shift();
       for (const { edge, other } of adjacency.get(cur)) {
-        if (!previous.has(other)) { previous.set(other, { from: cur, edge }); queue.push(other); }
+        if (usable(edge) && !distance.has(other)) { distance.set(other, distance.get(cur) + 1); queue.push(other); }
       }
     }
-    if (!previous.has(b)) { $("pathbar").textContent = t("两点之间没有路径", "no path between the two nodes"); return; }
-    pathNodes = new Set([b]);
+    if (!distance.has(a)) {
+      pathNodes = new Set(); pathEdges = new Set(); sync();
+      $("pathbar").textContent = t("两点之间没有路径", "no path between the two nodes");
+      return;
+    }
+    pathNodes = new Set([a]);
     pathEdges = new Set();
-    const names = [nodeLabel(byId.get(b))];
-    for (let cur = b; previous.get(cur); cur = previous.get(cur).from) {
-      const step = previous.get(cur);
-      pathNodes.add(step.from);
-      pathEdges.add(step.edge);
-      names.unshift(`${nodeLabel(byId.get(step.from))} —${edgeLabel(edgeById.get(step.edge))}—`);
+    const names = [nodeLabel(byId.get(a))];
+    for (let cur = a; cur !== b;) {
+      const want = distance.get(cur) - 1;
+      let next = null;
+      for (const { edge, other } of adjacency.get(cur)) {
+        if (usable(edge) && distance.get(other) === want && (next === null || other < next)) next = other;
+      }
+      // The link between the two: one stated in the walking direction first, then by predicate IRI.
+      let best = null;
+      for (const { edge, other } of adjacency.get(cur)) {
+        if (other !== next || !usable(edge)) continue;
+        const e = edgeById.get(edge);
+        const key = [e.from === cur ? 0 : 1, e.predicate];
+        if (best === null || key[0] < best.key[0] || (key[0] === best.key[0] && key[1] < best.key[1])) best = { edge, key };
+      }
+      const e = edgeById.get(best.edge);
+      names.push(e.from === cur ? `-[${edgeLabel(e)}]-> ${nodeLabel(byId.get(next))}` : `<-[${edgeLabel(e)}]- ${nodeLabel(byId.get(next))}`);
+      pathNodes.add(next);
+      pathEdges.add(best.edge);
+      cur = next;
     }
     for (const id of pathNodes) visible.add(id);
     selected = null;
@@ -282,8 +307,9 @@
     $("pathbar").textContent = t("路径：", "Path: ") + names.join(" ");
     network.fit({ nodes: [...pathNodes], animation: false });
   }
+  $("path-editorial").addEventListener("change", () => { if (lastPath) showPath(...lastPath); });
   $("path-clear").addEventListener("click", () => {
-    pathNodes = new Set(); pathEdges = new Set(); pathStart = null; $("pathbar").textContent = ""; sync();
+    pathNodes = new Set(); pathEdges = new Set(); pathStart = null; lastPath = null; $("pathbar").textContent = ""; sync();
   });
 
   // -- legend and class filter -------------------------------------------
@@ -317,7 +343,19 @@
     const q = text.trim().toLowerCase();
     results.replaceChildren();
     if (!q) { results.hidden = true; return; }
-    const hits = DATA.nodes.filter((n) => n.label_zh.toLowerCase().includes(q) || n.label_en.toLowerCase().includes(q)).slice(0, 20);
+    // Exact matches first, then names that start with the text, then shorter names.
+    const rank = (n) => {
+      const names = [n.label_zh.toLowerCase(), n.label_en.toLowerCase()];
+      const kind = names.includes(q) ? 0 : names.some((s) => s.startsWith(q)) ? 1 : 2;
+      return [kind, n.label_zh.length, n.label_zh];
+    };
+    const before = (x, y) => x[0] - y[0] || x[1] - y[1] || (x[2] < y[2] ? -1 : x[2] > y[2] ? 1 : 0);
+    const hits = DATA.nodes
+      .filter((n) => n.label_zh.toLowerCase().includes(q) || n.label_en.toLowerCase().includes(q))
+      .map((n) => ({ n, key: rank(n) }))
+      .sort((x, y) => before(x.key, y.key))
+      .slice(0, 20)
+      .map((h) => h.n);
     for (const n of hits) {
       const b = el("button", `${nodeLabel(n)} · ${t(n.group_zh, n.group_en)}`);
       b.type = "button";
