@@ -100,3 +100,86 @@ def test_network_path_is_the_cli_path(server: str, watch, a: str, b: str) -> Non
     if a == "生态环境改善任重道远":
         assert editorial.count("-[") + editorial.count("]-") <= 2, editorial
         page.screenshot(path=str(ARTIFACTS / "network-path-editorial.png"))
+
+
+PAGES = [
+    "/",
+    "/query?query=SELECT+%3Fe+%3Fn+WHERE+%7B+%3Fe+a+lz%3AEnterprise+%3B+lz%3AsourceTerm+%3Fn+%7D",
+    "/queries",
+    "/queries/targets-2023",
+    "/queries/provenance",
+    "/id/project/juheshun-nylon",
+    "/id/article/news-article",
+    "/id/source/article-text",
+    "/search?q=石化",
+    "/article",
+    "/id/nothing-here",
+]
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_every_page_fits_a_phone(server: str, watch, path: str) -> None:  # type: ignore[no-untyped-def]
+    w, _ = watch
+    page = w.page
+    page.set_viewport_size(PHONE)
+    page.goto(server + path)
+    if path == "/id/nothing-here":
+        w.errors.clear()  # the 404 itself is logged by Chromium as a console error
+    wide = page.evaluate(
+        """() => [document.documentElement.scrollWidth,
+                  [...document.querySelectorAll('body *')]
+                    .filter(e => e.getBoundingClientRect().right > innerWidth + 1)
+                    .filter(e => !e.closest('table.results') || e.matches('table.results'))
+                    .slice(0, 5).map(e => e.tagName + '.' + e.className + ':' + (e.textContent || '').slice(0, 30))]"""
+    )
+    assert wide[0] <= PHONE["width"], wide
+    name = re.sub(r"[^a-z0-9]+", "-", path.split("?")[0]).strip("-") or "home"
+    page.screenshot(path=str(ARTIFACTS / f"phone-{name}.png"), full_page=True)
+
+
+@pytest.mark.parametrize("path", ["/graph", "/graph?focus=聚合顺&depth=1", "/id/enterprise/juheshun"])
+def test_network_fits_a_phone(server: str, watch, path: str) -> None:  # type: ignore[no-untyped-def]
+    w, _ = watch
+    page = w.page
+    page.set_viewport_size(PHONE)
+    page.goto(server + path)
+    if path.startswith("/graph"):
+        frame = page
+    else:
+        iframe = page.wait_for_selector("iframe.graph")
+        iframe.scroll_into_view_if_needed()
+        frame = iframe.content_frame()
+        assert frame is not None
+    frame.wait_for_function("() => window.kgExplorer && window.kgExplorer.settled", timeout=60_000)
+    sizes = frame.evaluate(
+        "() => { const c = document.querySelector('#network canvas').getBoundingClientRect();"
+        " return [c.width, c.height, document.documentElement.scrollWidth, innerWidth]; }"
+    )
+    assert sizes[0] >= 300 and sizes[1] >= 300, sizes
+    assert sizes[2] <= sizes[3], sizes
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    # Details still reachable: a search result opens them.
+    frame.fill("#search", "聚合顺")
+    frame.locator("#results button").first.click()
+    assert "聚合顺" in frame.locator("#details h2").inner_text()
+    name = re.sub(r"[^a-z0-9]+", "-", path.split("?")[0]).strip("-")
+    page.screenshot(path=str(ARTIFACTS / f"phone-{name}{'-focus' if '?' in path else ''}.png"), full_page=True)
+
+
+def test_network_details_link_to_pages_and_the_article(server: str, watch) -> None:  # type: ignore[no-untyped-def]
+    w, _ = watch
+    page = w.page
+    page.goto(f"{server}/graph")
+    page.wait_for_function("() => window.kgExplorer && window.kgExplorer.settled", timeout=60_000)
+    page.fill("#search", "聚合顺")
+    page.locator("#results button").first.click()
+    page.locator("#details .span a").first.click()
+    page.wait_for_selector("#mark")
+    assert "聚合顺" in page.locator("mark").first.inner_text()
+    page.go_back()
+    page.wait_for_function("() => window.kgExplorer && window.kgExplorer.settled", timeout=60_000)
+    page.fill("#search", "聚合顺")
+    page.locator("#results button").first.click()
+    page.click("#entity-page")
+    page.wait_for_selector("h1")
+    assert page.url == f"{server}/id/enterprise/juheshun"

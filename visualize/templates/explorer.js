@@ -27,6 +27,20 @@
     return node;
   };
   const t = (zh, en) => (lang === "zh" ? zh : en);
+  // Served by `linzi-kg serve`: IRIs of the graph have pages, spans open the annotated
+  // article; as a file (`linzi-kg viz`) there is nothing to link to.
+  const served = location.protocol === "http:" || location.protocol === "https:";
+  const ID_PREFIX = DATA.id_prefix;
+  const spanEl = (s) => {
+    const text = `[${s.start}, ${s.end}]`;
+    if (!served) return el("div", text, "span");
+    const link = el("a", text);
+    link.href = `/article?mark=${s.start}-${s.end}#mark`;
+    link.target = "_top";
+    const box = el("div", null, "span");
+    box.append(link);
+    return box;
+  };
   const nodeLabel = (n) => (lang === "zh" ? n.label_zh : n.label_en);
   const edgeLabel = (e) => (lang === "zh" ? e.label_zh : e.label_en);
 
@@ -174,6 +188,15 @@
     panel.append(el("div", `${t(n.group_zh, n.group_en)} · ${d.classes.join(", ")}`, "sub"));
     const iri = el("div", id, "span");
     panel.append(iri);
+    if (served && id.startsWith(ID_PREFIX)) {
+      const page = el("a", t("打开实体页", "Open the entity page"));
+      page.href = "/id/" + id.slice(ID_PREFIX.length);
+      page.target = "_top";
+      page.id = "entity-page";
+      const line = el("div");
+      line.append(page);
+      panel.append(line);
+    }
     const buttons = el("div");
     const start = el("button", t("设为路径起点", "Path from here"));
     start.type = "button";
@@ -214,7 +237,7 @@
           const cell = el("td");
           for (const f of figs.filter((x) => x.status === status)) {
             cell.append(el("div", `${f.wording} (${f.value} ${lang === "zh" ? f.unit_zh : f.unit_en})`));
-            for (const s of f.spans) cell.append(el("div", `[${s.start}, ${s.end}]`, "span"));
+            for (const s of f.spans) cell.append(spanEl(s));
           }
           row.append(cell);
         }
@@ -242,7 +265,7 @@
     if (d.spans.length) {
       panel.append(el("h3", t("原文出处", "Where the article says so")));
       for (const s of d.spans) {
-        panel.append(el("div", `[${s.start}, ${s.end}]`, "span"));
+        panel.append(spanEl(s));
         if (s.text !== undefined) panel.append(el("blockquote", s.text));
       }
     }
