@@ -142,6 +142,11 @@ async def home(request: Request) -> Response:
                 "note": f"sha256 {str(kg.asserted.value(text_node, LZ.sha256))[:16]}…",
             }
         )
+    from kg.article import documents
+    from kg.article_page import article_href
+
+    for document in documents(kg.asserted):
+        sources.insert(0, {"href": article_href(document), "label": "阅读原文 Read the article", "note": "annotated"})
     classes = [c for c in stats.classes if c.curie.startswith(("lz:", "schema:", "org:", "qb:"))]
     return _page(
         request,
@@ -375,6 +380,8 @@ async def entity(request: Request) -> Response:
                     "editorial": (s, p, node) in editorial,
                 }
             )
+    from kg.article_page import article_href
+
     spans: list[dict[str, Any]] = []
     for span in kg.asserted.objects(node, PROV.wasDerivedFrom):
         selector = kg.asserted.value(span, OA.hasSelector)
@@ -383,7 +390,9 @@ async def entity(request: Request) -> Response:
             continue  # derived from something that is not a span of the article (e.g. the dataset)
         start, end = int(str(first)), int(str(last))
         sentence = kg.source.sentence(start, end) if kg.source is not None else None
-        spans.append({"start": start, "end": end, "sentence": sentence})
+        document = kg.asserted.value(span, OA.hasSource)
+        href = article_href(document, start, end) if isinstance(document, URIRef) else None
+        spans.append({"start": start, "end": end, "sentence": sentence, "href": href})
     spans.sort(key=lambda s: s["start"])
     figures = _figures(request, node)
     checks = _checks_for(request, node) if (node, RDF.type, QB.Observation) in kg.asserted else []
@@ -395,9 +404,11 @@ async def entity(request: Request) -> Response:
     graph_href = (
         f"/graph?focus={urllib.parse.quote(str(node), safe='')}" if (node, LZ.sourceTerm, None) in kg.asserted else None
     )
+    readable = node if (node, RDF.type, LZ.SourceText) in kg.asserted else kg.asserted.value(None, LZ.textOf, node)
     response = _page(
         request,
         "entity.html",
+        read_href=article_href(readable) if isinstance(readable, URIRef) else None,
         iri=str(node),
         path=request.url.path,
         label_zh=_label(request, node),
@@ -611,12 +622,16 @@ async def compare_page(request: Request) -> Response:
 
 
 def routes() -> list[Route]:
+    from kg.article_page import article
+
     return [
         Route("/checks", checks_page),
         Route("/followup", followup_page),
         Route("/compare", compare_page),
         Route("/compare.svg", compare_page),
         Route("/", home),
+        Route("/article", article),
+        Route("/article/{doc}", article),
         Route("/query", query_page),
         Route("/queries", named_list),
         Route("/queries/{name}", named_page),

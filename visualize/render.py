@@ -22,6 +22,8 @@ from typing import Any
 
 import networkx as nx
 
+from kg.namespaces import ID
+
 #: Above this many nodes the page starts from the most connected ones and
 #: expands on double-click.
 LARGE = 300
@@ -161,6 +163,8 @@ def page_data(
         "initial": initial if large else [],
         "focus": focus,
         "cap": cap,
+        # Served, the page links nodes of this namespace to their /id/ pages.
+        "id_prefix": str(ID),
         # Bounded layout work: the page stops physics after this many steps.
         "iterations": 300 if len(nodes) <= LARGE else 150,
     }

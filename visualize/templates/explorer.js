@@ -27,6 +27,20 @@
     return node;
   };
   const t = (zh, en) => (lang === "zh" ? zh : en);
+  // Served by `linzi-kg serve`: IRIs of the graph have pages, spans open the annotated
+  // article; as a file (`linzi-kg viz`) there is nothing to link to.
+  const served = location.protocol === "http:" || location.protocol === "https:";
+  const ID_PREFIX = DATA.id_prefix;
+  const spanEl = (s) => {
+    const text = `[${s.start}, ${s.end}]`;
+    if (!served) return el("div", text, "span");
+    const link = el("a", text);
+    link.href = `/article?mark=${s.start}-${s.end}#mark`;
+    link.target = "_top";
+    const box = el("div", null, "span");
+    box.append(link);
+    return box;
+  };
   const nodeLabel = (n) => (lang === "zh" ? n.label_zh : n.label_en);
   const edgeLabel = (e) => (lang === "zh" ? e.label_zh : e.label_en);
 
@@ -174,6 +188,15 @@
     panel.append(el("div", `${t(n.group_zh, n.group_en)} · ${d.classes.join(", ")}`, "sub"));
     const iri = el("div", id, "span");
     panel.append(iri);
+    if (served && id.startsWith(ID_PREFIX)) {
+      const page = el("a", t("打开实体页", "Open the entity page"));
+      page.href = "/id/" + id.slice(ID_PREFIX.length);
+      page.target = "_top";
+      page.id = "entity-page";
+      const line = el("div");
+      line.append(page);
+      panel.append(line);
+    }
     const buttons = el("div");
     const start = el("button", t("设为路径起点", "Path from here"));
     start.type = "button";
@@ -214,7 +237,7 @@
           const cell = el("td");
           for (const f of figs.filter((x) => x.status === status)) {
             cell.append(el("div", `${f.wording} (${f.value} ${lang === "zh" ? f.unit_zh : f.unit_en})`));
-            for (const s of f.spans) cell.append(el("div", `[${s.start}, ${s.end}]`, "span"));
+            for (const s of f.spans) cell.append(spanEl(s));
           }
           row.append(cell);
         }
@@ -242,7 +265,7 @@
     if (d.spans.length) {
       panel.append(el("h3", t("原文出处", "Where the article says so")));
       for (const s of d.spans) {
-        panel.append(el("div", `[${s.start}, ${s.end}]`, "span"));
+        panel.append(spanEl(s));
         if (s.text !== undefined) panel.append(el("blockquote", s.text));
       }
     }
@@ -256,24 +279,49 @@
   }
 
   // -- shortest path (breadth-first over every link, shown or not) -----------
+  // Editorial links are left out unless the switch is on, and of several
+  // shortest paths the one whose nodes come first in IRI order is taken, step
+  // by step from the start: the same rule as `linzi-kg path`.
+  let lastPath = null;
   function showPath(a, b) {
-    const previous = new Map([[a, null]]);
-    const queue = [a];
-    while (queue.length && !previous.has(b)) {
+    lastPath = [a, b];
+    const withEditorial = $("path-editorial").checked;
+    const usable = (edge) => withEditorial || !edgeById.get(edge).editorial;
+    const distance = new Map([[b, 0]]);
+    const queue = [b];
+    while (queue.length && !distance.has(a)) {
       const cur = queue.shift();
       for (const { edge, other } of adjacency.get(cur)) {
-        if (!previous.has(other)) { previous.set(other, { from: cur, edge }); queue.push(other); }
+        if (usable(edge) && !distance.has(other)) { distance.set(other, distance.get(cur) + 1); queue.push(other); }
       }
     }
-    if (!previous.has(b)) { $("pathbar").textContent = t("两点之间没有路径", "no path between the two nodes"); return; }
-    pathNodes = new Set([b]);
+    if (!distance.has(a)) {
+      pathNodes = new Set(); pathEdges = new Set(); sync();
+      $("pathbar").textContent = t("两点之间没有路径", "no path between the two nodes");
+      return;
+    }
+    pathNodes = new Set([a]);
     pathEdges = new Set();
-    const names = [nodeLabel(byId.get(b))];
-    for (let cur = b; previous.get(cur); cur = previous.get(cur).from) {
-      const step = previous.get(cur);
-      pathNodes.add(step.from);
-      pathEdges.add(step.edge);
-      names.unshift(`${nodeLabel(byId.get(step.from))} —${edgeLabel(edgeById.get(step.edge))}—`);
+    const names = [nodeLabel(byId.get(a))];
+    for (let cur = a; cur !== b;) {
+      const want = distance.get(cur) - 1;
+      let next = null;
+      for (const { edge, other } of adjacency.get(cur)) {
+        if (usable(edge) && distance.get(other) === want && (next === null || other < next)) next = other;
+      }
+      // The link between the two: one stated in the walking direction first, then by predicate IRI.
+      let best = null;
+      for (const { edge, other } of adjacency.get(cur)) {
+        if (other !== next || !usable(edge)) continue;
+        const e = edgeById.get(edge);
+        const key = [e.from === cur ? 0 : 1, e.predicate];
+        if (best === null || key[0] < best.key[0] || (key[0] === best.key[0] && key[1] < best.key[1])) best = { edge, key };
+      }
+      const e = edgeById.get(best.edge);
+      names.push(e.from === cur ? `-[${edgeLabel(e)}]-> ${nodeLabel(byId.get(next))}` : `<-[${edgeLabel(e)}]- ${nodeLabel(byId.get(next))}`);
+      pathNodes.add(next);
+      pathEdges.add(best.edge);
+      cur = next;
     }
     for (const id of pathNodes) visible.add(id);
     selected = null;
@@ -282,8 +330,9 @@
     $("pathbar").textContent = t("路径：", "Path: ") + names.join(" ");
     network.fit({ nodes: [...pathNodes], animation: false });
   }
+  $("path-editorial").addEventListener("change", () => { if (lastPath) showPath(...lastPath); });
   $("path-clear").addEventListener("click", () => {
-    pathNodes = new Set(); pathEdges = new Set(); pathStart = null; $("pathbar").textContent = ""; sync();
+    pathNodes = new Set(); pathEdges = new Set(); pathStart = null; lastPath = null; $("pathbar").textContent = ""; sync();
   });
 
   // -- legend and class filter -------------------------------------------
@@ -317,7 +366,19 @@
     const q = text.trim().toLowerCase();
     results.replaceChildren();
     if (!q) { results.hidden = true; return; }
-    const hits = DATA.nodes.filter((n) => n.label_zh.toLowerCase().includes(q) || n.label_en.toLowerCase().includes(q)).slice(0, 20);
+    // Exact matches first, then names that start with the text, then shorter names.
+    const rank = (n) => {
+      const names = [n.label_zh.toLowerCase(), n.label_en.toLowerCase()];
+      const kind = names.includes(q) ? 0 : names.some((s) => s.startsWith(q)) ? 1 : 2;
+      return [kind, n.label_zh.length, n.label_zh];
+    };
+    const before = (x, y) => x[0] - y[0] || x[1] - y[1] || (x[2] < y[2] ? -1 : x[2] > y[2] ? 1 : 0);
+    const hits = DATA.nodes
+      .filter((n) => n.label_zh.toLowerCase().includes(q) || n.label_en.toLowerCase().includes(q))
+      .map((n) => ({ n, key: rank(n) }))
+      .sort((x, y) => before(x.key, y.key))
+      .slice(0, 20)
+      .map((h) => h.n);
     for (const n of hits) {
       const b = el("button", `${nodeLabel(n)} · ${t(n.group_zh, n.group_en)}`);
       b.type = "button";
