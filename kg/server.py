@@ -356,7 +356,7 @@ def create_app(kg: KnowledgeGraph | None = None, *, settings: Settings | None = 
 
     >>> app = create_app()
     >>> sorted(r.path for r in app.routes if hasattr(r, "methods"))[:2]
-    ['/', '/download/linzi.{fmt}']
+    ['/', '/article']
     """
     from kg import web
 
