@@ -130,7 +130,7 @@ def annotate(text: str, facts: list[Fact], *, mark: tuple[int, int] | None = Non
     segments inside ``mark`` are marked, the first one carrying the anchor
     ``mark``.
 
-    >>> f = Fact(3, 5, URIRef("x:a"), Kind.ENTITY, "乙丙", "/id/a")
+    >>> f = Fact(4, 6, URIRef("x:a"), Kind.ENTITY, "乙丙", "/id/a")
     >>> [p] = annotate("甲，**乙丙**丁", [f])
     >>> [(s.text, s.bold, s.fact is not None) for s in p.segments]
     [('甲，', False, False), ('乙丙', True, True), ('丁', False, False)]

@@ -393,7 +393,7 @@ def create_app(
 
     >>> app = create_app()
     >>> sorted(r.path for r in app.routes if hasattr(r, "methods"))[:2]
-    ['/', '/checks']
+    ['/', '/article']
     """
     from kg import web
 
