@@ -275,8 +275,8 @@ def _zh(graph: Graph, node: Any) -> str:
 
 
 def _tables() -> tuple[dict[object, str], dict[object, str], dict[object, str], dict[object, str]]:
-    from kg.ingest.rdf import COMPARATORS, MODALITIES, STATUSES
     from kg.ingest.units import RANKS, UNITS
+    from kg.model import COMPARATORS, MODALITIES, STATUSES
 
     units: dict[object, str] = {}
     for u in [*UNITS.values(), *RANKS.values()]:

@@ -21,22 +21,9 @@ from rdflib.namespace import RDF, RDFS, XSD
 
 from kg.build import new_graph
 from kg.ingest.draft import Draft, DraftEntity, Span
+from kg.model import COMPARATORS, MODALITIES, STATUSES
 from kg.namespaces import ID, LZ, OA, ORG, PROV, QB, QUDT, SCHEMA, SDMX_ATTR, SDMX_DIM, SDMX_MEASURE, SKOS
 
-STATUSES: dict[str, URIRef] = {
-    "actual": LZ.Actual,
-    "estimate": LZ.Estimate,
-    "target": LZ.Target,
-    "specification": LZ.Specification,
-}
-COMPARATORS: dict[str, URIRef] = {
-    "=": LZ.Equal,
-    ">=": LZ.AtLeast,
-    ">": LZ.Exceeding,
-    "~": LZ.Approximately,
-    "<=": LZ.AtMost,
-}
-MODALITIES: dict[str, URIRef] = {"plan": LZ.Planned, "strive": LZ.Striving, "ensure": LZ.Ensured}
 #: Gold entity types as ontology classes; places get their level from the name.
 CLASSES: dict[str, URIRef] = {
     "person": SCHEMA.Person,

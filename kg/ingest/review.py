@@ -33,7 +33,7 @@ from starlette.routing import Route
 
 from kg.errors import KGError, UsageError
 from kg.export import write_atomic
-from kg.ingest.rdf import COMPARATORS, MODALITIES, STATUSES
+from kg.model import COMPARATORS, MODALITIES, STATUSES
 
 #: Fields a reviewer may edit, per kind of record.
 EDITABLE = {
