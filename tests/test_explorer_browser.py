@@ -82,7 +82,7 @@ def _pick(page, name: str, button: str) -> None:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize(
-    ("a", "b"), [("聚合顺", "临淄区"), ("生态环境改善任重道远", "改善生态环境攻坚行动"), ("蔡华刚", "齐鲁石化")]
+    ("a", "b"), [("聚合顺", "临淄区"), ("生态环境改善任重道远", "在改善生态环境上攻坚突破"), ("蔡华刚", "齐鲁石化")]
 )
 def test_network_path_is_the_cli_path(server: str, watch, a: str, b: str) -> None:  # type: ignore[no-untyped-def]
     w, _ = watch
