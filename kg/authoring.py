@@ -158,6 +158,10 @@ class Entity:
     where: Where
 
     annotations: dict[str, Any] = field(default_factory=dict)
+    #: Defined in ``shared/`` (one node for every document that mentions it);
+    #: in a document's dataset, ``mentioned`` says whether this document does.
+    shared: bool = False
+    mentioned: bool = True
 
     @property
     def family(self) -> str:
@@ -208,27 +212,88 @@ class SourceInfo:
 
 
 @dataclass
+class DocumentInfo:
+    """A document's catalogue metadata (``document:`` in its folder)."""
+
+    id: str
+    title: dict[str, str]
+    kind: str
+    area: str
+    level: str
+    report_year: int
+    where: Where
+    issuer: str | None = None
+    publisher: str | None = None
+    delivered: dt.date | None = None
+    address: str | None = None
+
+
+@dataclass
 class Dataset:
-    """Everything the YAML files say, checked for shape and references."""
+    """One document: its text's identity, metadata and records, checked for shape and references."""
 
     entities: dict[str, Entity] = field(default_factory=dict)
     observations: dict[str, Observation] = field(default_factory=dict)
     metadata: dict[str, Any] = field(default_factory=dict)
     source: SourceInfo | None = None
+    document: DocumentInfo | None = None
+
+    @property
+    def id(self) -> str:
+        """The document's id (``linzi-2023``), which scopes its spans, figures and statements."""
+        assert self.document is not None
+        return self.document.id
 
     def links(self) -> Iterable[tuple[Entity, Link]]:
         for entity in self.entities.values():
             for link in entity.links:
                 yield entity, link
 
+    def own_entities(self) -> Iterable[Entity]:
+        """Entities this document defines or mentions (not shared ones it never names)."""
+        return (e for e in self.entities.values() if e.mentioned)
+
+
+@dataclass
+class Corpus:
+    """Every document of a data directory, and the entities they share."""
+
+    documents: dict[str, Dataset] = field(default_factory=dict)
+    shared: dict[str, Entity] = field(default_factory=dict)
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+    def document(self, doc_id: str) -> Dataset:
+        """One document by id; :class:`~kg.errors.UsageError` naming the known ones."""
+        from kg.errors import UsageError
+
+        if doc_id not in self.documents:
+            raise UsageError(f"no document {doc_id!r}; documents: {', '.join(self.documents) or 'none'}")
+        return self.documents[doc_id]
+
+    def only(self, doc_id: str | None) -> Corpus:
+        """The corpus narrowed to one document (``None``: all of it)."""
+        if doc_id is None:
+            return self
+        data = self.document(doc_id)
+        used = {e.id for e in data.own_entities()}
+        return Corpus({doc_id: data}, {k: v for k, v in self.shared.items() if k in used}, self.metadata)
+
 
 class _Reader:
     """Collects problems while reading one or more YAML files."""
 
-    def __init__(self) -> None:
+    def __init__(self, shared: dict[str, Entity] | None = None, *, shared_mode: bool = False) -> None:
         self.problems: list[Problem] = []
         self.data = Dataset()
         self._first_seen: dict[str, Where] = {}
+        #: Reading ``shared/``: entities with no spans, editorial links only.
+        self.shared_mode = shared_mode
+        self.shared = shared or {}
+        for sid, entity in self.shared.items():
+            # A copy per document: this document's mention adds its own spans and links.
+            self.data.entities[sid] = Entity(
+                **{**entity.__dict__, "spans": (), "links": [], "values": {}, "mentioned": False, "shared": True}
+            )
 
     def problem(self, where: Where, fld: str | None, message: str, line: int | None = None) -> None:
         self.problems.append(Problem(where.file, line or where.line, where.record, fld, message))
@@ -276,10 +341,13 @@ class _Reader:
                 self._records(doc[key], where)
             elif key == "dataset":
                 self._dataset(doc[key], where)
-            elif key == "source":
+            elif key == "source" and not self.shared_mode:
                 self._source(doc[key], where)
+            elif key == "document" and not self.shared_mode:
+                self._document(doc[key], where)
             else:
-                self.problem(where, str(key), "unknown top-level key (expected records, dataset or source)")
+                expected = "records" if self.shared_mode else "records, document, source or dataset"
+                self.problem(where, str(key), f"unknown top-level key (expected {expected})")
 
     def _records(self, items: Any, where: Where) -> None:
         if not isinstance(items, list):
@@ -288,6 +356,9 @@ class _Reader:
         for item in items:
             if not isinstance(item, _Map):
                 self.problem(where, "records", f"each record must be a mapping, got {item!r}")
+                continue
+            if "mention" in item and "id" not in item and not self.shared_mode:
+                self._mention(item, Where(where.file, item.line, str(item["mention"])))
                 continue
             rid = item.get("id")
             rwhere = Where(where.file, item.line, rid if isinstance(rid, str) else None)
@@ -305,8 +376,20 @@ class _Reader:
                     rwhere, "id", f"duplicate id, first defined at {first.file}:{first.line}", item.key_lines.get("id")
                 )
                 continue
+            if rid in self.shared:
+                first = self.shared[rid].where
+                self.problem(
+                    rwhere,
+                    "id",
+                    f"{rid!r} is a shared entity ({first.file}:{first.line}); name it here with 'mention: {rid}'",
+                    item.key_lines.get("id"),
+                )
+                continue
             self._first_seen[rid] = rwhere
             if item.get("type") == model.OBSERVATION:
+                if self.shared_mode:
+                    self.problem(rwhere, "type", "a figure belongs to its document's folder, not to shared/")
+                    continue
                 self._observation(item, rwhere)
             else:
                 self._entity(item, rwhere)
@@ -361,9 +444,17 @@ class _Reader:
     def _entity(self, item: _Map, where: Where) -> None:
         ok = True
         for key in model.ENTITY_REQUIRED:
-            if key not in item:
+            if key not in item and not (self.shared_mode and key == "spans"):
                 self.problem(where, key, "missing")
                 ok = False
+        if self.shared_mode and "spans" in item:
+            self.problem(
+                where,
+                "spans",
+                "a shared entity has no spans: each document that names it gives them with 'mention: <id>'",
+                self._line(item, "spans"),
+            )
+            ok = False
         raw_types = item.get("type")
         types = tuple(raw_types) if isinstance(raw_types, list) else (raw_types,)
         for t in types:
@@ -385,6 +476,8 @@ class _Reader:
             ok = False
             aliases_raw = []
         spans = self._spans(item.get("spans"), where, "spans", self._line(item, "spans")) if "spans" in item else None
+        if self.shared_mode:
+            spans = ()
         members = item.get("members")
         if members is not None and (not isinstance(members, str) or members not in model.MEMBER_CLASSES):
             self.problem(
@@ -407,6 +500,19 @@ class _Reader:
                     ok = False
                 else:
                     links.extend(parsed)
+        if self.shared_mode:
+            for link in links:
+                if not link.editorial:
+                    self.problem(
+                        link.where,
+                        link.field,
+                        "a shared entity's links are stated by a document: give it under 'mention: "
+                        f"{where.record}' there (or write {{to: id, editorial: reason}})",
+                    )
+                    ok = False
+            for key in values:
+                self.problem(where, key, "a value is stated by a document: give it under 'mention:' there")
+                ok = False
         annotations = self._annotations(item, where)
         if not ok or zh is None or en is None or term is None or spans is None or annotations is None:
             return
@@ -424,6 +530,140 @@ class _Reader:
             where=where,
             annotations=annotations,
         )
+
+    def _mention(self, item: _Map, where: Where) -> None:
+        """``mention: <shared id>``: this document names a shared entity, with its spans and links."""
+        sid = item["mention"]
+        if not isinstance(sid, str) or sid not in self.shared:
+            close = _close_matches(str(sid), self.shared)
+            hint = f" (did you mean {', '.join(close)}?)" if close else ""
+            self.problem(where, "mention", f"no shared entity {sid!r} in shared/{hint}", self._line(item, "mention"))
+            return
+        if sid in self._first_seen:
+            first = self._first_seen[sid]
+            self.problem(where, "mention", f"mentioned twice, first at {first.file}:{first.line}")
+            return
+        self._first_seen[sid] = where
+        ok = True
+        allowed = {"mention", "term", "aliases", "spans", *model.ANNOTATION_FIELDS}
+        for key in item:
+            if key not in allowed and key not in model.VALUE_FIELDS and key not in model.LINK_FIELDS:
+                self.problem(where, str(key), "unknown field for a mention", self._line(item, key))
+                ok = False
+        if "spans" not in item:
+            self.problem(where, "spans", "missing (where this document names the entity)")
+            return
+        spans = self._spans(item["spans"], where, "spans", self._line(item, "spans"))
+        term = self._text(item, "term", where, required=False)
+        aliases_raw = item.get("aliases", [])
+        if not isinstance(aliases_raw, list) or not all(isinstance(a, str) and a for a in aliases_raw):
+            self.problem(where, "aliases", "must be a list of texts", self._line(item, "aliases"))
+            ok, aliases_raw = False, []
+        values: dict[str, Any] = {}
+        for key, spec in model.VALUE_FIELDS.items():
+            if key in item:
+                value = self._value(item[key], spec, where, key, self._line(item, key))
+                ok = ok and value is not None
+                values[key] = value
+        links: list[Link] = []
+        for key in model.LINK_FIELDS:
+            if key in item:
+                parsed = self._links(item[key], where, key, self._line(item, key), spans or ())
+                ok = ok and parsed is not None
+                links.extend(parsed or [])
+        annotations = self._annotations(item, where)
+        if not ok or spans is None or annotations is None:
+            return
+        base = self.data.entities[sid]
+        aliases = tuple(dict.fromkeys((*base.aliases, *aliases_raw)))
+        self.data.entities[sid] = Entity(
+            **{
+                **base.__dict__,
+                "term": term or base.term,
+                "aliases": aliases,
+                "spans": spans,
+                "values": values,
+                "links": links,
+                "where": where,
+                "annotations": annotations,
+                "mentioned": True,
+            }
+        )
+
+    def _document(self, raw: Any, where: Where) -> None:
+        if not isinstance(raw, _Map):
+            self.problem(where, "document", "must be a mapping")
+            return
+        dwhere = Where(where.file, raw.line, "document")
+        fields = {"id", "title", "kind", "area", "level", "reportYear", "issuer", "publisher", "delivered", "address"}
+        for key in raw:
+            if key not in fields:
+                self.problem(dwhere, str(key), "unknown field of a document", raw.key_lines[key])
+        ok = True
+        doc_id = raw.get("id")
+        if not isinstance(doc_id, str) or not _ID.match(doc_id) or doc_id in model.RESERVED_DOCUMENT_IDS:
+            self.problem(
+                dwhere,
+                "id",
+                f"must be a lower-case slug such as 'zibo-2023', not one of {', '.join(model.RESERVED_DOCUMENT_IDS)}"
+                f"; got {doc_id!r}",
+            )
+            ok = False
+        title = raw.get("title")
+        if not isinstance(title, dict) or not title or not all(
+            k in ("zh", "en") and isinstance(v, str) and v for k, v in title.items()
+        ):
+            self.problem(dwhere, "title", "must be {zh: ..., en: ...}")
+            ok = False
+        kind = raw.get("kind")
+        if kind not in model.DOCUMENT_KINDS:
+            self.problem(dwhere, "kind", f"must be one of {', '.join(model.DOCUMENT_KINDS)}, got {kind!r}")
+            ok = False
+        level = raw.get("level")
+        if level not in model.AREA_LEVELS:
+            self.problem(dwhere, "level", f"must be one of {', '.join(model.AREA_LEVELS)}, got {level!r}")
+            ok = False
+        year = raw.get("reportYear")
+        if not isinstance(year, int) or isinstance(year, bool) or not 1900 <= year <= 2100:
+            self.problem(dwhere, "reportYear", f"must be a year such as 2023, got {year!r}")
+            ok = False
+        refs: dict[str, str | None] = {}
+        for key in ("area", "issuer", "publisher", "address"):
+            value = raw.get(key)
+            if value is not None and not (isinstance(value, str) and value):
+                self.problem(dwhere, key, f"must be a text, got {value!r}")
+                ok = False
+            refs[key] = value
+        if refs["area"] is None:
+            self.problem(dwhere, "area", "missing (the place the report is of: a record id)")
+            ok = False
+        delivered = raw.get("delivered")
+        if isinstance(delivered, str):
+            try:
+                delivered = dt.date.fromisoformat(delivered)
+            except ValueError:
+                pass
+        if delivered is not None and not isinstance(delivered, dt.date):
+            self.problem(dwhere, "delivered", f"must be a date such as 2022-12-28, got {delivered!r}")
+            ok = False
+        if self.data.document is not None:
+            first = self.data.document.where
+            self.problem(dwhere, "document", f"a second 'document:' section (first at {first.file}:{first.line})")
+            ok = False
+        if ok:
+            self.data.document = DocumentInfo(
+                id=str(doc_id),
+                title=dict(title),  # type: ignore[arg-type]
+                kind=str(kind),
+                area=str(refs["area"]),
+                level=str(level),
+                report_year=int(year),  # type: ignore[arg-type]
+                where=dwhere,
+                issuer=refs["issuer"],
+                publisher=refs["publisher"],
+                delivered=delivered,
+                address=refs["address"],
+            )
 
     def _value(self, raw: Any, spec: model.ValueField, where: Where, key: str, line: int) -> Any:
         items = raw if spec.many and isinstance(raw, list) else [raw]
@@ -558,7 +798,8 @@ class _Reader:
         indicator = self._text(item, "indicator", where)
         spans = self._spans(item["spans"], where, "spans", self._line(item, "spans"))
         about: Link | None = None
-        area = Link("area", model.DEFAULT_AREA, (), where)
+        # The document's own area, filled in once its 'document:' section is read.
+        area = Link("area", "", (), where)
         for key in ("about", "area"):
             if key not in item:
                 continue
@@ -644,9 +885,9 @@ class _Reader:
         if not isinstance(chars, int) or chars <= 0:
             self.problem(swhere, "characters", "must be a positive integer")
             return
-        sid, fname, text_of = raw.get("id"), raw.get("file"), raw.get("textOf")
+        sid, fname, text_of = raw.get("id", "text"), raw.get("file"), raw.get("textOf")
         if not all(isinstance(x, str) for x in (sid, fname, text_of)):
-            self.problem(swhere, None, "needs id, file and textOf as texts")
+            self.problem(swhere, None, "needs file and textOf as texts")
             return
         self.data.source = SourceInfo(str(sid), str(fname), sha, chars, str(text_of), swhere)
 
@@ -678,6 +919,25 @@ class _Reader:
                 known = ", ".join(model.CONCEPTS[table])
                 self.problem(link.where, link.field, f"unknown {table} {link.target!r}; known: {known}")
         self._check_cycles()
+        if self.shared_mode:
+            return
+        doc = data.document
+        if doc is None:
+            self.problems.append(Problem("(data)", None, None, "document", "no 'document:' section in any file"))
+            return
+        need(doc.where, "area", doc.area, ("place",))
+        if doc.area in data.entities:
+            expected = model.AREA_LEVELS[doc.level][2]
+            if not set(expected) & set(data.entities[doc.area].types):
+                area_type = data.entities[doc.area].types[0]
+                self.problem(doc.where, "level", f"{doc.level!r}, but the area {doc.area!r} is a {area_type}")
+        for key in ("issuer", "publisher"):
+            value = getattr(doc, key)
+            if value is not None:
+                need(doc.where, key, value, ("org",))
+        for oid, obs in data.observations.items():
+            if not obs.area.target:
+                obs.area = Link("area", doc.area, (), obs.area.where)
         for obs in data.observations.values():
             need(obs.where, "indicator", obs.indicator, ("indicator",))
             need(obs.area.where, "area", obs.area.target, ("place",))
@@ -735,31 +995,135 @@ def _close_matches(word: str, candidates: Iterable[str]) -> list[str]:
     return difflib.get_close_matches(word, sorted(candidates), n=3, cutoff=0.6)
 
 
-def load_dataset(directory: str | Path | None = None) -> Dataset:
-    """Read every ``*.yaml`` file of ``directory`` (default: the packaged data).
+#: The folder of entities that several documents mention, in a corpus directory.
+SHARED_FOLDER = "shared"
+#: The corpus directory's own file: the catalogue's title, description, licence.
+CATALOG_FILE = "catalog.yaml"
 
-    Raises :class:`~kg.errors.DataError` listing every problem found.
 
-    >>> data = load_dataset()
-    >>> data.entities["qilu-petrochemical"].zh
-    '齐鲁石化'
+def _yaml_files(root: Path) -> list[Path]:
+    try:
+        return sorted(p for p in root.glob("*.yaml") if p.name != CATALOG_FILE)
+    except OSError:
+        return []
+
+
+def is_document_folder(root: Path) -> bool:
+    """Whether ``root`` holds one document's records (not a corpus of document folders)."""
+    return any(not p.is_dir() for p in _yaml_files(root)) and not (root / SHARED_FOLDER).is_dir()
+
+
+def _read_folder(root: Path, shared: dict[str, Entity], problems: list[Problem]) -> Dataset | None:
+    files = _yaml_files(root)
+    if not files:
+        problems.append(Problem(_display(root), None, None, None, "no *.yaml files in the document folder"))
+        return None
+    reader = _Reader(shared)
+    for path in files:
+        reader.read_file(path, _display(path))
+    if not reader.problems:
+        reader.check_references()
+    problems += reader.problems
+    return None if reader.problems else reader.data
+
+
+def load_corpus(directory: str | Path | None = None) -> Corpus:
+    """Read a data directory: ``shared/`` and one folder per document (default: the packaged data).
+
+    A directory whose ``*.yaml`` files hold one document (a draft of
+    ``linzi-kg ingest``) is read as a corpus of that one document. Raises
+    :class:`~kg.errors.DataError` listing every problem found.
+
+    >>> corpus = load_corpus()
+    >>> corpus.shared["linzi"].zh, "linzi-2023" in corpus.documents
+    ('临淄区', True)
     """
     from kg.resources import data_dir
 
     root = Path(directory) if directory is not None else data_dir()
     if not root.is_dir():
         raise DataError([Problem(str(root), None, None, None, "data directory not found")])
-    files = sorted(root.glob("*.yaml"))
-    if not files:
-        raise DataError([Problem(str(root), None, None, None, "no *.yaml files in the data directory")])
-    reader = _Reader()
-    for path in files:
-        reader.read_file(path, _display(path))
-    if not reader.problems:
-        reader.check_references()
-    if reader.problems:
-        raise DataError(reader.problems)
-    return reader.data
+    problems: list[Problem] = []
+    corpus = Corpus()
+    if is_document_folder(root):
+        data = _read_folder(root, {}, problems)
+        if data is None:
+            raise DataError(problems)
+        corpus.documents[data.id] = data
+        corpus.metadata = data.metadata
+        return corpus
+    catalog = root / CATALOG_FILE
+    if catalog.exists():
+        reader = _Reader(shared_mode=True)
+        reader.read_file(catalog, _display(catalog))
+        problems += reader.problems
+        corpus.metadata = reader.data.metadata
+    shared_dir = root / SHARED_FOLDER
+    if shared_dir.is_dir():
+        reader = _Reader(shared_mode=True)
+        for path in _yaml_files(shared_dir):
+            reader.read_file(path, _display(path))
+        if not reader.problems:
+            reader.check_references()
+        problems += reader.problems
+        corpus.shared = {k: e for k, e in reader.data.entities.items()}
+    folders = sorted(p for p in root.iterdir() if p.is_dir() and p.name != SHARED_FOLDER and not p.name.startswith("."))
+    if not folders:
+        problems.append(Problem(_display(root), None, None, None, "no document folders (each with a document.yaml)"))
+    if problems:
+        raise DataError(problems)
+    defined: dict[str, tuple[str, Where]] = {}
+    for folder in folders:
+        data = _read_folder(folder, corpus.shared, problems)
+        if data is None:
+            continue
+        if data.id in corpus.documents:
+            problems.append(Problem(_display(folder), None, None, "document.id", f"duplicate document id {data.id!r}"))
+            continue
+        for entity in data.entities.values():
+            if entity.shared:
+                continue
+            if entity.id in defined:
+                other, where = defined[entity.id]
+                problems.append(
+                    Problem(
+                        entity.where.file,
+                        entity.where.line,
+                        entity.id,
+                        "id",
+                        f"also defined by document {other} ({where.file}:{where.line}); "
+                        "an entity that two documents name goes in shared/, and each document writes 'mention:'",
+                    )
+                )
+            defined[entity.id] = (data.id, entity.where)
+        corpus.documents[data.id] = data
+    for sid, entity in corpus.shared.items() if not problems else ():
+        if not any(d.entities[sid].mentioned for d in corpus.documents.values()):
+            problems.append(
+                Problem(entity.where.file, entity.where.line, sid, None, "no document mentions this shared entity")
+            )
+    if problems:
+        raise DataError(problems)
+    return corpus
+
+
+def load_dataset(directory: str | Path | None = None, *, document: str | None = None) -> Dataset:
+    """One document's records: the folder ``directory``, or ``document`` of a corpus directory.
+
+    Raises :class:`~kg.errors.DataError` listing every problem found.
+
+    >>> data = load_dataset(document="linzi-2023")
+    >>> data.entities["qilu-petrochemical"].zh
+    '齐鲁石化'
+    """
+    corpus = load_corpus(directory)
+    if document is None:
+        if len(corpus.documents) != 1:
+            from kg.errors import UsageError
+
+            raise UsageError(f"the data holds {len(corpus.documents)} documents; name one of {', '.join(corpus.documents)}")
+        return next(iter(corpus.documents.values()))
+    return corpus.document(document)
 
 
 def _display(path: Path) -> str:

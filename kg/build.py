@@ -15,7 +15,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from kg import model
-from kg.authoring import Dataset, Entity, Link, Observation, Span
+from kg.authoring import Corpus, Dataset, Entity, Link, Observation, Span
 from kg.namespaces import (
     DCAT,
     DCTERMS,
@@ -32,26 +32,51 @@ from kg.namespaces import (
     SKOS,
 )
 
-DATASET = ID["dataset"]
-FIGURES = ID["dataset/figures"]
-#: Figures with no year of their own (a plant's capacity): a data set of their
-#: own, whose structure has no period dimension, so every observation of a
-#: data set has all its dimensions (RDF Data Cube IC-11).
-SPECIFICATIONS = ID["dataset/specifications"]
+#: The catalogue of every document's data set.
+CATALOG = ID["catalog"]
 EDITORS = ID["agent/linzi-kg-editors"]
 
 
 def entity_iri(entity: Entity) -> URIRef:
-    """``id/<family>/<record id>``, e.g. ``id/enterprise/qilu-petrochemical``."""
+    """``id/<family>/<record id>``, e.g. ``id/enterprise/qilu-petrochemical``: one IRI in every document."""
     return ID[f"{entity.family}/{entity.id}"]
 
 
-def observation_iri(obs: Observation) -> URIRef:
-    return ID[f"observation/{obs.id}"]
+def document_iri(doc: str) -> URIRef:
+    """``id/<document>``, e.g. ``id/linzi-2023``: the document (an ``lz:Document``)."""
+    return ID[doc]
 
 
-def span_iri(span: Span) -> URIRef:
-    return ID[f"span/{span[0]}-{span[1]}"]
+def scoped(doc: str, path: str) -> URIRef:
+    """``id/<document>/<path>``: spans, figures, statements and data sets belong to their document."""
+    return ID[f"{doc}/{path}"]
+
+
+def text_iri(doc: str) -> URIRef:
+    return scoped(doc, "text")
+
+
+def dataset_iri(doc: str) -> URIRef:
+    return scoped(doc, "dataset")
+
+
+def figures_iri(doc: str) -> URIRef:
+    return scoped(doc, "dataset/figures")
+
+
+def specifications_iri(doc: str) -> URIRef:
+    """Figures with no year of their own (a plant's capacity): a data set of
+    their own, whose structure has no period dimension, so every observation
+    of a data set has all its dimensions (RDF Data Cube IC-11)."""
+    return scoped(doc, "dataset/specifications")
+
+
+def observation_iri(doc: str, obs: Observation) -> URIRef:
+    return scoped(doc, f"observation/{obs.id}")
+
+
+def span_iri(doc: str, span: Span) -> URIRef:
+    return scoped(doc, f"span/{span[0]}-{span[1]}")
 
 
 def new_graph() -> Graph:
@@ -63,18 +88,21 @@ def new_graph() -> Graph:
 
 
 class _Builder:
-    def __init__(self, data: Dataset) -> None:
+    """Builds one document into ``graph``; shared entities only where this document names them."""
+
+    def __init__(self, data: Dataset, graph: Graph) -> None:
         self.data = data
-        self.g = new_graph()
-        assert data.source is not None
-        self.source = ID[f"source/{data.source.id}"]
+        self.doc: str | None = data.id
+        self.g = graph
+        self.source = text_iri(data.id)
         self.iris = {e.id: entity_iri(e) for e in data.entities.values()}
 
     def add_spans(self, subject: URIRef, spans: tuple[Span, ...]) -> None:
         g = self.g
+        assert self.doc is not None, "shared records have no spans"
         for span in spans:
-            node = span_iri(span)
-            selector = ID[f"selector/{span[0]}-{span[1]}"]
+            node = span_iri(self.doc, span)
+            selector = scoped(self.doc, f"selector/{span[0]}-{span[1]}")
             g.add((subject, PROV.wasDerivedFrom, node))
             g.add((node, RDF.type, OA.SpecificResource))
             g.add((node, OA.hasSource, self.source))
@@ -96,36 +124,61 @@ class _Builder:
 
     def metadata(self) -> None:
         g, data = self.g, self.data
-        meta = data.metadata
-        g.add((DATASET, RDF.type, DCAT.Dataset))
-        g.add((DATASET, RDF.type, PROV.Entity))
-        for lang, text in (meta.get("title") or {}).items():
-            g.add((DATASET, DCTERMS.title, Literal(text, lang=lang)))
-            g.add((DATASET, RDFS.label, Literal(text, lang=lang)))
-        for lang, text in (meta.get("description") or {}).items():
-            g.add((DATASET, DCTERMS.description, Literal(text, lang=lang)))
-        if meta.get("license"):
-            g.add((DATASET, DCTERMS.license, URIRef(str(meta["license"]))))
-        if meta.get("version"):
-            g.add((DATASET, OWL.versionInfo, Literal(str(meta["version"]))))
-        g.add((DATASET, DCTERMS.conformsTo, ONTOLOGY_IRI))
-        g.add((DATASET, PROV.wasDerivedFrom, self.source))
-        g.add((FIGURES, RDF.type, QB.DataSet))
-        g.add((FIGURES, QB.structure, LZ.figuresStructure))
-        g.add((FIGURES, DCTERMS.isPartOf, DATASET))
-        g.add((FIGURES, RDFS.label, Literal("数据", lang="zh")))
-        g.add((FIGURES, RDFS.label, Literal("Figures", lang="en")))
+        doc = data.document
+        assert doc is not None and data.source is not None
+        node, dataset, figures = document_iri(self.data.id), dataset_iri(self.data.id), figures_iri(self.data.id)
+        # The document and its catalogue metadata (kind, level, year) are the
+        # editors' record of what the text is, not facts the text states.
+        g.add((node, RDF.type, LZ.Document))
+        g.add((node, RDF.type, PROV.Entity))
+        for lang, text in doc.title.items():
+            g.add((node, DCTERMS.title, Literal(text, lang=lang)))
+            g.add((node, RDFS.label, Literal(text, lang=lang)))
+        g.add((node, LZ.documentKind, Literal(doc.kind)))
+        g.add((node, LZ.areaLevel, Literal(doc.level)))
+        g.add((node, LZ.reportYear, Literal(str(doc.report_year), datatype=XSD.gYear)))
+        g.add((node, DCTERMS.spatial, self.iris[doc.area]))
+        if doc.issuer:
+            g.add((node, LZ.issuingBody, self.iris[doc.issuer]))
+        if doc.publisher:
+            g.add((node, DCTERMS.publisher, self.iris[doc.publisher]))
+        if doc.delivered:
+            g.add((node, DCTERMS.date, Literal(doc.delivered.isoformat(), datatype=XSD.date)))
+        if doc.address:
+            g.add((node, LZ.webAddress, Literal(doc.address, datatype=XSD.anyURI)))
+        g.add((node, LZ.text, self.source))
+        g.add((node, PROV.wasAttributedTo, EDITORS))
+        g.add((node, RDFS.comment, Literal("catalogue metadata recorded by the linzi-kg editors", lang="en")))
+
+        g.add((CATALOG, DCAT.dataset, dataset))
+        g.add((dataset, RDF.type, DCAT.Dataset))
+        g.add((dataset, RDF.type, PROV.Entity))
+        for lang, text in doc.title.items():
+            g.add((dataset, DCTERMS.title, Literal(text, lang=lang)))
+            g.add((dataset, RDFS.label, Literal(text, lang=lang)))
+        g.add((dataset, LZ.document, node))
+        g.add((dataset, DCTERMS.conformsTo, ONTOLOGY_IRI))
+        g.add((dataset, PROV.wasDerivedFrom, self.source))
+        g.add((dataset, DCTERMS.source, self.iris[data.source.text_of]))
+        g.add((CATALOG, DCAT.dataset, figures))
+        g.add((figures, RDF.type, QB.DataSet))
+        g.add((figures, RDF.type, DCAT.Dataset))
+        g.add((figures, QB.structure, LZ.figuresStructure))
+        g.add((figures, DCTERMS.isPartOf, dataset))
+        g.add((figures, LZ.document, node))
+        g.add((figures, RDFS.label, Literal(f"数据：{doc.title.get('zh', self.data.id)}", lang="zh")))
+        g.add((figures, RDFS.label, Literal(f"Figures: {doc.title.get('en', self.data.id)}", lang="en")))
         if any(o.year is None for o in data.observations.values()):
-            g.add((SPECIFICATIONS, RDF.type, QB.DataSet))
-            g.add((SPECIFICATIONS, QB.structure, LZ.specificationsStructure))
-            g.add((SPECIFICATIONS, DCTERMS.isPartOf, DATASET))
-            g.add((SPECIFICATIONS, RDFS.label, Literal("无年份的规模数据", lang="zh")))
-            g.add((SPECIFICATIONS, RDFS.label, Literal("Specifications with no year", lang="en")))
-        g.add((EDITORS, RDF.type, PROV.Agent))
-        g.add((EDITORS, RDFS.label, Literal("linzi-kg 编辑", lang="zh")))
-        g.add((EDITORS, RDFS.label, Literal("linzi-kg editors", lang="en")))
+            specs = specifications_iri(self.data.id)
+            g.add((CATALOG, DCAT.dataset, specs))
+            g.add((specs, RDF.type, QB.DataSet))
+            g.add((specs, RDF.type, DCAT.Dataset))
+            g.add((specs, QB.structure, LZ.specificationsStructure))
+            g.add((specs, DCTERMS.isPartOf, dataset))
+            g.add((specs, LZ.document, node))
+            g.add((specs, RDFS.label, Literal(f"无年份的规模数据：{doc.title.get('zh', self.data.id)}", lang="zh")))
+            g.add((specs, RDFS.label, Literal(f"Specifications with no year: {doc.title.get('en', self.data.id)}", lang="en")))
         src = data.source
-        assert src is not None
         g.add((self.source, RDF.type, LZ.SourceText))
         g.add((self.source, RDFS.label, Literal(src.file)))
         g.add((self.source, LZ.fileName, Literal(src.file)))
@@ -133,29 +186,31 @@ class _Builder:
         g.add((self.source, LZ.characterCount, Literal(src.characters, datatype=XSD.integer)))
         g.add((self.source, DCTERMS["format"], Literal("text/plain; charset=utf-8")))
         g.add((self.source, LZ.textOf, self.iris[src.text_of]))
-        g.add((DATASET, DCTERMS.source, self.iris[src.text_of]))
-        for family, (slug, zh, en) in model.SCHEMES.items():
-            if any(e.family == family for e in data.entities.values()):
-                scheme = ID[f"scheme/{slug}"]
-                g.add((scheme, RDF.type, SKOS.ConceptScheme))
-                g.add((scheme, RDFS.label, Literal(zh, lang="zh")))
-                g.add((scheme, RDFS.label, Literal(en, lang="en")))
 
-    def entity(self, e: Entity) -> None:
+    def shared_entity(self, e: Entity, *, links: bool = True) -> None:
+        """What a shared entity is, whoever names it: types, labels, scheme, editorial links."""
         g = self.g
         node = self.iris[e.id]
         for t in e.types:
             g.add((node, RDF.type, model.TYPES[t].cls))
         g.add((node, RDFS.label, Literal(e.zh, lang="zh")))
         g.add((node, RDFS.label, Literal(e.en, lang="en")))
-        g.add((node, LZ.sourceTerm, Literal(e.term, lang="zh")))
-        for alias in e.aliases:
-            g.add((node, SKOS.altLabel, Literal(alias, lang="zh")))
-        self.add_spans(node, e.spans)
         if e.family in model.SCHEMES:
             g.add((node, SKOS.inScheme, ID[f"scheme/{model.SCHEMES[e.family][0]}"]))
         if e.members:
             g.add((node, LZ.memberClass, model.MEMBER_CLASSES[e.members]))
+        for link in e.links if links else ():
+            self.link(e.id, node, link)
+
+    def entity(self, e: Entity) -> None:
+        g = self.g
+        node = self.iris[e.id]
+        if not e.shared:
+            self.shared_entity(e, links=False)
+        g.add((node, LZ.sourceTerm, Literal(e.term, lang="zh")))
+        for alias in e.aliases:
+            g.add((node, SKOS.altLabel, Literal(alias, lang="zh")))
+        self.add_spans(node, e.spans)
         self.add_annotations(node, e.annotations)
         for key, value in e.values.items():
             vspec = model.VALUE_FIELDS[key]
@@ -174,7 +229,8 @@ class _Builder:
         target = concept.iri if concept is not None else self.iris[link.target]
         g.add((node, predicate, target))
         local = predicate.split("#")[-1].split("/")[-1]
-        stmt = ID[f"statement/{record}.{local}.{link.target}"]
+        name = f"statement/{record}.{local}.{link.target}"
+        stmt = ID[name] if self.doc is None else scoped(self.doc, name)
         g.add((stmt, RDF.type, RDF.Statement))
         g.add((stmt, RDF.subject, node))
         g.add((stmt, RDF.predicate, predicate))
@@ -191,12 +247,12 @@ class _Builder:
 
     def observation(self, o: Observation) -> None:
         g = self.g
-        node = observation_iri(o)
+        node = observation_iri(self.data.id, o)
         indicator = self.data.entities[o.indicator]
         unit = model.UNITS[o.unit]
         status_zh = {"actual": "实际", "target": "目标", "specification": "规模", "estimate": "预计"}[o.status]
         g.add((node, RDF.type, QB.Observation))
-        g.add((node, QB.dataSet, FIGURES if o.year is not None else SPECIFICATIONS))
+        g.add((node, QB.dataSet, figures_iri(self.data.id) if o.year is not None else specifications_iri(self.data.id)))
         when_zh, when_en = (f"{o.year}年", f"{o.year} ") if o.year is not None else ("", "")
         g.add((node, RDFS.label, Literal(f"{indicator.zh}（{when_zh}{status_zh}）：{o.wording}", lang="zh")))
         g.add((node, RDFS.label, Literal(f"{indicator.en} ({when_en}{o.status}): {o.wording}", lang="en")))
@@ -242,19 +298,70 @@ def _literal(value: object, kind: model.ValueKind) -> Literal:
     return Literal(str(value))
 
 
-def build_graph(data: Dataset) -> Graph:
-    """The RDF graph of a checked dataset (without the ontology).
+def build_graph(data: Dataset | Corpus) -> Graph:
+    """The RDF graph of a checked corpus, or of one document (without the ontology).
 
-    >>> from kg.authoring import load_dataset
-    >>> g = build_graph(load_dataset())
+    >>> from kg.authoring import load_corpus
+    >>> g = build_graph(load_corpus())
     >>> from kg.namespaces import ID, LZ
     >>> str(g.value(ID["enterprise/juheshun"], LZ.sourceTerm))
     '聚合顺'
+    >>> (ID["linzi-2023/dataset/figures"], None, None) in g
+    True
     """
-    builder = _Builder(data)
-    builder.metadata()
-    for entity in data.entities.values():
-        builder.entity(entity)
-    for obs in data.observations.values():
-        builder.observation(obs)
-    return builder.g
+    corpus = data if isinstance(data, Corpus) else Corpus({data.id: data}, {}, data.metadata)
+    graph = new_graph()
+    catalog_metadata(graph, corpus)
+    shared = _SharedBuilder(graph, corpus)
+    for entity in corpus.shared.values():
+        shared.shared_entity(entity)
+    for doc in corpus.documents.values():
+        builder = _Builder(doc, graph)
+        builder.metadata()
+        for entity in doc.own_entities():
+            if entity.shared and not isinstance(data, Corpus):
+                builder.shared_entity(entity, links=False)
+            builder.entity(entity)
+        for obs in doc.observations.values():
+            builder.observation(obs)
+    return graph
+
+
+class _SharedBuilder(_Builder):
+    """Shared entities' own triples; their editorial statements are not scoped by a document."""
+
+    def __init__(self, graph: Graph, corpus: Corpus) -> None:
+        self.g = graph
+        self.doc = None
+        self.iris = {e.id: entity_iri(e) for e in corpus.shared.values()}
+        for doc in corpus.documents.values():
+            self.iris.update((e.id, entity_iri(e)) for e in doc.entities.values())
+
+
+def catalog_metadata(graph: Graph, corpus: Corpus) -> None:
+    """The catalogue, the editors, and the concept schemes that some entity joins."""
+    g = graph
+    meta = corpus.metadata
+    g.add((CATALOG, RDF.type, DCAT.Catalog))
+    for lang, text in (meta.get("title") or {}).items():
+        g.add((CATALOG, DCTERMS.title, Literal(text, lang=lang)))
+        g.add((CATALOG, RDFS.label, Literal(text, lang=lang)))
+    for lang, text in (meta.get("description") or {}).items():
+        g.add((CATALOG, DCTERMS.description, Literal(text, lang=lang)))
+    if meta.get("license"):
+        g.add((CATALOG, DCTERMS.license, URIRef(str(meta["license"]))))
+    if meta.get("version"):
+        g.add((CATALOG, OWL.versionInfo, Literal(str(meta["version"]))))
+    g.add((CATALOG, DCTERMS.conformsTo, ONTOLOGY_IRI))
+    g.add((EDITORS, RDF.type, PROV.Agent))
+    g.add((EDITORS, RDFS.label, Literal("linzi-kg 编辑", lang="zh")))
+    g.add((EDITORS, RDFS.label, Literal("linzi-kg editors", lang="en")))
+    families = {e.family for e in corpus.shared.values()}
+    for doc in corpus.documents.values():
+        families |= {e.family for e in doc.own_entities()}
+    for family, (slug, zh, en) in model.SCHEMES.items():
+        if family in families:
+            scheme = ID[f"scheme/{slug}"]
+            g.add((scheme, RDF.type, SKOS.ConceptScheme))
+            g.add((scheme, RDFS.label, Literal(zh, lang="zh")))
+            g.add((scheme, RDFS.label, Literal(en, lang="en")))

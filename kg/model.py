@@ -235,8 +235,34 @@ OBSERVATION_FIELDS = (
     *ANNOTATION_FIELDS,
 )
 OBSERVATION_REQUIRED = ("id", "indicator", "status", "value", "unit", "wording", "spans")
-#: The area of a figure when the record names none.
-DEFAULT_AREA = "linzi"
+#: What a document is: the report itself, a news report on one, a plan.
+DOCUMENT_KINDS: dict[str, tuple[str, str]] = {
+    "work-report": ("政府工作报告", "government work report"),
+    "news-report": ("关于政府工作报告的新闻报道", "news report on a work report"),
+    "plan": ("规划", "plan"),
+}
+#: The level of a document's area, and the record types that an area of that level may have.
+AREA_LEVELS: dict[str, tuple[str, str, tuple[str, ...]]] = {
+    "national": ("国家", "national", ("AdministrativeDivision",)),
+    "province": ("省", "province", ("Province",)),
+    "city": ("市", "city", ("City",)),
+    "district": ("区", "district", ("District",)),
+    "county": ("县", "county", ("District", "AdministrativeDivision")),
+    "town": ("镇", "town", ("AdministrativeDivision",)),
+}
+#: Path segments under ``id/`` that a document id may not take (entity families and global nodes).
+RESERVED_DOCUMENT_IDS = (
+    *sorted({t.family for t in TYPES.values()}),
+    "agent",
+    "catalog",
+    "scheme",
+    "statement",
+    "observation",
+    "dataset",
+    "span",
+    "selector",
+    "source",
+)
 
 STATUSES: dict[str, URIRef] = {
     "actual": LZ.Actual,

@@ -44,6 +44,7 @@ class LZ(DefinedNamespace):
     Deepen: URIRef
     DevelopmentGoals: URIRef
     District: URIRef
+    Document: URIRef
     EditorialClassification: URIRef
     EditorialStatement: URIRef
     EducationProject: URIRef
@@ -117,6 +118,7 @@ class LZ(DefinedNamespace):
     aboutEntity: URIRef
     advocates: URIRef
     aims: URIRef
+    areaLevel: URIRef
     assesses: URIRef
     atMeeting: URIRef
     carriedOutBy: URIRef
@@ -141,6 +143,8 @@ class LZ(DefinedNamespace):
     declaredBasis: URIRef
     declaredCount: URIRef
     delivery: URIRef
+    document: URIRef
+    documentKind: URIRef
     draftConfidence: URIRef
     draftRule: URIRef
     draftStatus: URIRef
@@ -158,6 +162,7 @@ class LZ(DefinedNamespace):
     inPost: URIRef
     indicator: URIRef
     issuedBy: URIRef
+    issuingBody: URIRef
     locatedIn: URIRef
     measureFor: URIRef
     memberClass: URIRef
@@ -170,6 +175,7 @@ class LZ(DefinedNamespace):
     normalizedValue: URIRef
     originalWording: URIRef
     partOf: URIRef
+    reportYear: URIRef
     reporter: URIRef
     reviewReason: URIRef
     servesChainSet: URIRef
@@ -181,6 +187,7 @@ class LZ(DefinedNamespace):
     stage: URIRef
     statedAt: URIRef
     statedBy: URIRef
+    text: URIRef
     textOf: URIRef
     timeOfDay: URIRef
     undertakes: URIRef
@@ -188,6 +195,7 @@ class LZ(DefinedNamespace):
     valueStatusScheme: URIRef
     verdict: URIRef
     verdictScheme: URIRef
+    webAddress: URIRef
     workStageScheme: URIRef
 
 

@@ -9,14 +9,13 @@ name, the figure as printed, or a name of both ends of a relation).
 
 from __future__ import annotations
 
-import hashlib
 import os
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.errors import Problem, SourceTextError
-from kg.resources import find_source
+from kg.errors import Problem
+from kg.texts import SourceText, load_text, read_text
+
+__all__ = ["SEED_SHA256", "SourceText", "check_spans", "editorial_triples", "locate", "read_source", "says"]
 
 if TYPE_CHECKING:  # the query path reads the text without loading the YAML tooling
     from rdflib import Graph, URIRef
@@ -26,54 +25,20 @@ if TYPE_CHECKING:  # the query path reads the text without loading the YAML tool
     Triple = tuple[URIRef, URIRef, URIRef]
 
 
-@dataclass(frozen=True)
-class SourceText:
-    """The article text, checked against the SHA-256 the data declares."""
-
-    path: Path
-    text: str
-    sha256: str
-
-    def span(self, start: int, end: int) -> str:
-        """The text of a span; raises IndexError outside the text."""
-        if not 0 <= start < end <= len(self.text):
-            raise IndexError(f"span [{start}, {end}] is outside the source text (0..{len(self.text)})")
-        return self.text[start:end]
-
-    def sentence(self, start: int, end: int) -> str:
-        """The sentence (or line) around a span, for showing where a fact is stated."""
-        stops = "。!?！？;；\n"
-        left = max((self.text.rfind(c, 0, start) for c in stops), default=-1) + 1
-        rights = [i for i in (self.text.find(c, end) for c in stops) if i != -1]
-        right = min(rights) + 1 if rights else len(self.text)
-        return self.text[left:right].strip()
+#: The seed article's digest: the text read when no document is named.
+SEED_SHA256 = "df83b6a170740abdbaab93728fa4498e9f658298a739766132ff84ec75d28bad"
 
 
 def read_source(path: str | os.PathLike[str] | None = None, *, expected_sha256: str | None = None) -> SourceText:
-    """Read the article text and check its digest.
+    """Read a text file (default: the seed article, found by digest) and check its digest.
 
     >>> src = read_source()
     >>> src.span(87, 90)
     '蔡华刚'
     """
-    found = find_source(path)
-    raw = found.read_bytes()
-    digest = hashlib.sha256(raw).hexdigest()
-    if expected_sha256 is None:
-        from kg.authoring import load_dataset
-
-        dataset = load_dataset()
-        expected_sha256 = dataset.source.sha256 if dataset.source else None
-    if expected_sha256 is not None and digest != expected_sha256:
-        raise SourceTextError(
-            f"{found}: SHA-256 is {digest}, but the spans were written against {expected_sha256}; "
-            "this is not the article text the graph was built from"
-        )
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise SourceTextError(f"{found}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
-    return SourceText(found, text, digest)
+    if path is not None:
+        return read_text(path, expected_sha256=expected_sha256)
+    return load_text(expected_sha256 or SEED_SHA256)
 
 
 def normalize(text: str) -> str:
@@ -156,7 +121,7 @@ def check_spans(dataset: Dataset, source: SourceText) -> list[Problem]:
                     message = f"span [{start}, {end}] {what} does not name {name!r} ({' / '.join(wordings)})"
                 problems.append(Problem(where.file, where.line, record, fld, message))
 
-    for entity in dataset.entities.values():
+    for entity in dataset.own_entities():
         w = entity.where
         if out_of_range(w.file, w.line, entity.id, "spans", entity.spans):
             continue
@@ -177,8 +142,10 @@ def check_spans(dataset: Dataset, source: SourceText) -> list[Problem]:
         if out_of_range(w.file, w.line, entity.id, link.field, link.spans):
             continue
         target = _wordings(dataset, link)
-        # The article contains every span, so it needs no wording of its own.
-        ends = [target] if "NewsArticle" in entity.types else [(entity.id, entity.wordings), target]
+        # The work the text is a copy of (the article, or the report itself)
+        # contains every span, so it needs no wording of its own.
+        whole = dataset.source is not None and entity.id == dataset.source.text_of
+        ends = [target] if whole or "NewsArticle" in entity.types else [(entity.id, entity.wordings), target]
         each_span_names(w, entity.id, link.field, link.spans, ends, f"of the link to {link.target!r}")
     for obs in dataset.observations.values():
         w = obs.where
