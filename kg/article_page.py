@@ -17,14 +17,18 @@ from starlette.responses import Response
 from kg.namespaces import ID, LZ
 
 
-def article_href(document: URIRef, start: int | None = None, end: int | None = None) -> str:
-    """The page of ``document``, with a span marked and scrolled to when given.
+def document_id(node: URIRef) -> str:
+    """The document id of a document-scoped IRI: ``id/linzi-2023/text`` -> ``linzi-2023``."""
+    return str(node)[len(str(ID)) :].split("/", 1)[0]
 
-    >>> article_href(ID["source/article-text"], 87, 90)
-    '/article/article-text?mark=87-90#mark'
+
+def article_href(document: URIRef, start: int | None = None, end: int | None = None) -> str:
+    """The page of a document (given by its text, its IRI or any node of it), with a span marked when given.
+
+    >>> article_href(ID["linzi-2023/text"], 87, 90)
+    '/article/linzi-2023?mark=87-90#mark'
     """
-    slug = str(document)[len(str(ID["source/"])) :]
-    href = "/article/" + urllib.parse.quote(slug, safe="-_.")
+    href = "/article/" + urllib.parse.quote(document_id(document), safe="-_.")
     return href if start is None else f"{href}?mark={start}-{end}#mark"
 
 
@@ -46,14 +50,14 @@ async def article(request: Request) -> Response:
             raise NotFound("the graph holds no document (no lz:SourceText)")
         document = docs[0]
     else:
-        document = ID["source/" + slug]
-        if (document, None, LZ.SourceText) not in graph and document not in documents(graph):
+        document = ID[f"{slug}/text"]
+        if document not in documents(graph):
             raise NotFound(f"no document {slug!r}")
-    source = kg.source
+    source = kg.texts.get(document_id(document))
     expected = str(graph.value(document, LZ.sha256) or "")
     name = str(graph.value(document, LZ.fileName) or slug)
     if source is None or source.sha256 != expected:
-        raise NotFound(f"the text of {name} is not loaded here; start the server with --source FILE")
+        raise NotFound(f"the text of {name} is not loaded here; start the server with --sources DIR")
     mark = parse_mark(request.query_params.get("mark"), len(source.text))
     cache = _cache(request)
     if document not in cache:

@@ -9,6 +9,7 @@ references, and collects every problem before raising one
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -610,8 +611,10 @@ class _Reader:
             )
             ok = False
         title = raw.get("title")
-        if not isinstance(title, dict) or not title or not all(
-            k in ("zh", "en") and isinstance(v, str) and v for k, v in title.items()
+        if (
+            not isinstance(title, dict)
+            or not title
+            or not all(k in ("zh", "en") and isinstance(v, str) and v for k, v in title.items())
         ):
             self.problem(dwhere, "title", "must be {zh: ..., en: ...}")
             ok = False
@@ -661,7 +664,7 @@ class _Reader:
                 where=dwhere,
                 issuer=refs["issuer"],
                 publisher=refs["publisher"],
-                delivered=delivered,
+                delivered=delivered if isinstance(delivered, dt.date) else None,
                 address=refs["address"],
             )
 
@@ -935,7 +938,7 @@ class _Reader:
             value = getattr(doc, key)
             if value is not None:
                 need(doc.where, key, value, ("org",))
-        for oid, obs in data.observations.items():
+        for obs in data.observations.values():
             if not obs.area.target:
                 obs.area = Link("area", doc.area, (), obs.area.where)
         for obs in data.observations.values():
@@ -1027,7 +1030,7 @@ def _read_folder(root: Path, shared: dict[str, Entity], problems: list[Problem])
     return None if reader.problems else reader.data
 
 
-def load_corpus(directory: str | Path | None = None) -> Corpus:
+def load_corpus(directory: str | os.PathLike[str] | None = None) -> Corpus:
     """Read a data directory: ``shared/`` and one folder per document (default: the packaged data).
 
     A directory whose ``*.yaml`` files hold one document (a draft of
@@ -1107,7 +1110,7 @@ def load_corpus(directory: str | Path | None = None) -> Corpus:
     return corpus
 
 
-def load_dataset(directory: str | Path | None = None, *, document: str | None = None) -> Dataset:
+def load_dataset(directory: str | os.PathLike[str] | None = None, *, document: str | None = None) -> Dataset:
     """One document's records: the folder ``directory``, or ``document`` of a corpus directory.
 
     Raises :class:`~kg.errors.DataError` listing every problem found.
@@ -1121,7 +1124,9 @@ def load_dataset(directory: str | Path | None = None, *, document: str | None = 
         if len(corpus.documents) != 1:
             from kg.errors import UsageError
 
-            raise UsageError(f"the data holds {len(corpus.documents)} documents; name one of {', '.join(corpus.documents)}")
+            raise UsageError(
+                f"the data holds {len(corpus.documents)} documents; name one of {', '.join(corpus.documents)}"
+            )
         return next(iter(corpus.documents.values()))
     return corpus.document(document)
 

@@ -177,7 +177,13 @@ class _Builder:
             g.add((specs, DCTERMS.isPartOf, dataset))
             g.add((specs, LZ.document, node))
             g.add((specs, RDFS.label, Literal(f"无年份的规模数据：{doc.title.get('zh', self.data.id)}", lang="zh")))
-            g.add((specs, RDFS.label, Literal(f"Specifications with no year: {doc.title.get('en', self.data.id)}", lang="en")))
+            g.add(
+                (
+                    specs,
+                    RDFS.label,
+                    Literal(f"Specifications with no year: {doc.title.get('en', self.data.id)}", lang="en"),
+                )
+            )
         src = data.source
         g.add((self.source, RDF.type, LZ.SourceText))
         g.add((self.source, RDFS.label, Literal(src.file)))

@@ -19,9 +19,12 @@ from kg import __version__
 from kg.errors import KGError
 
 _SOURCE_HELP = (
-    "The article text the spans point into. Default: $LINZI_KG_SOURCE, "
-    "else shared/seeds/000_4d8ee72d9e714460.txt beside or above the working "
-    "directory or the checkout."
+    "A source text, or a directory of texts, where the documents' texts are looked for "
+    "(by SHA-256) before $LINZI_KG_SOURCES and shared/seeds, shared/corpus beside or above "
+    "the working directory or the checkout; repeatable."
+)
+_DOCUMENT_HELP = (
+    "Only this document (an id such as linzi-2023; `linzi-kg documents` lists them). Default: every document."
 )
 
 
@@ -69,16 +72,42 @@ def _store_option(func: Any) -> Any:
     )(func)
 
 
+def _remember_document(ctx: click.Context, _param: click.Parameter, value: str | None) -> str | None:
+    ctx.meta["linzi_kg.document"] = value
+    return value
+
+
+def _document() -> str | None:
+    """The ``--document`` of the running command (None: every document)."""
+    ctx = click.get_current_context(silent=True)
+    return ctx.meta.get("linzi_kg.document") if ctx is not None else None
+
+
 def _data_options(func: Any) -> Any:
     func = click.option(
         "--data-dir",
         type=click.Path(file_okay=False, path_type=Path),
         default=None,
-        help="Directory of authored *.yaml files (default: the data shipped with linzi-kg).",
+        help="Data directory: shared/ and one folder per document, or one document's folder "
+        "(default: the data shipped with linzi-kg).",
     )(func)
-    func = click.option("--source", type=click.Path(dir_okay=False, path_type=Path), default=None, help=_SOURCE_HELP)(
-        func
-    )
+    func = click.option(
+        "--source",
+        "--sources",
+        "source",
+        multiple=True,
+        type=click.Path(path_type=Path),
+        help=_SOURCE_HELP,
+    )(func)
+    # Read through _document(), so that the commands' signatures stay as they are.
+    func = click.option(
+        "--document",
+        metavar="ID",
+        default=None,
+        expose_value=False,
+        callback=_remember_document,
+        help=_DOCUMENT_HELP,
+    )(func)
     return func
 
 
@@ -87,10 +116,17 @@ def _graph_options(func: Any) -> Any:
     return _data_options(_extra_data_option(_store_option(func)))
 
 
-def _load(data_dir: Path | None, source: Path | None, extra: tuple[Path, ...], store: Path | None) -> Any:
+def _load(data_dir: Path | None, source: tuple[Path, ...], extra: tuple[Path, ...], store: Path | None) -> Any:
     from kg.store import load_graph
 
-    return load_graph(data_dir=data_dir, source=source, extra=list(extra), store=store)
+    return load_graph(data_dir=data_dir, source=source, extra=list(extra), store=store, document=_document())
+
+
+def run_build(**options: Any) -> Any:
+    """:func:`kg.pipeline.build` for the command's ``--document``."""
+    from kg.pipeline import build
+
+    return build(document=_document(), **options)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -122,7 +158,7 @@ def _print_counts(result: Any) -> None:
     )
 
 
-def _check_warnings(graph: Any, data_dir: Path | None, source: Path | None) -> None:
+def _check_warnings(graph: Any, data_dir: Path | None, source: tuple[Path, ...]) -> None:
     """The consistency checks as warnings under the validation report (they never fail it)."""
     from kg.checks import check
     from kg.checks.report import to_table
@@ -150,15 +186,16 @@ def _check_warnings(graph: Any, data_dir: Path | None, source: Path | None) -> N
     default=None,
     help="Also write the graph as Turtle to this file (atomically).",
 )
-def build(data_dir: Path | None, source: Path | None, output: Path | None) -> None:
+def build(data_dir: Path | None, source: tuple[Path, ...], output: Path | None) -> None:
     """Build the graph, resolve every span against the article, run the SHACL
     shapes, and print counts per class. Fails (exit 1) on any problem, naming
     the file, line, record and field, and writes nothing."""
     from kg.export import Format, serialize, write_atomic
-    from kg.pipeline import build as run_build
 
     result = run_build(data_dir=data_dir, source=source)
-    click.echo(f"built from {result.source.path if result.source else '?'} (spans checked, SHACL conforms)")
+    for doc_id, text in result.texts.items():
+        click.echo(f"{doc_id}: spans checked against {text.path}")
+    click.echo(f"built {len(result.corpus.documents)} document(s); SHACL conforms")
     _print_counts(result)
     if output is not None:
         write_atomic(output, serialize(result.graph, Format.TURTLE))
@@ -175,11 +212,10 @@ def build(data_dir: Path | None, source: Path | None, output: Path | None) -> No
     help="Validate this RDF file (Turtle, N-Triples, JSON-LD or RDF/XML by extension) "
     "instead of the graph built from the data.",
 )
-def validate(data_dir: Path | None, source: Path | None, graph_file: Path | None) -> None:
+def validate(data_dir: Path | None, source: tuple[Path, ...], graph_file: Path | None) -> None:
     """Run the SHACL shapes (pySHACL) and the span check, and print a readable
     report. Exit 0 when everything conforms, 1 otherwise."""
     from kg.errors import ValidationError
-    from kg.pipeline import build as run_build
     from kg.validate import ValidationReport, shacl_violations
 
     if graph_file is None:
@@ -252,7 +288,7 @@ def check_command(
     timing: bool,
     output: Path | None,
     data_dir: Path | None,
-    source: Path | None,
+    source: tuple[Path, ...],
     extra: tuple[Path, ...],
     store: Path | None,
 ) -> None:
@@ -332,7 +368,7 @@ def followup(
     outcome: tuple[str, ...],
     as_json: bool,
     data_dir: Path | None,
-    source: Path | None,
+    source: tuple[Path, ...],
     extra: tuple[Path, ...],
     store: Path | None,
 ) -> None:
@@ -380,13 +416,17 @@ def followup(
     help="Add the RDFS entailments the queries use (subclass types, super-properties, inverses).",
 )
 def export(
-    data_dir: Path | None, source: Path | None, fmt: str, output: Path | None, include_ontology: bool, inferred: bool
+    data_dir: Path | None,
+    source: tuple[Path, ...],
+    fmt: str,
+    output: Path | None,
+    include_ontology: bool,
+    inferred: bool,
 ) -> None:
     """Export the graph: what the article states, without inferred triples
     unless --inferred. The output is byte-identical from run to run; every
     format parses back into the same graph."""
     from kg.export import Format, serialize, write_atomic
-    from kg.pipeline import build as run_build
     from kg.resources import find_source
 
     check = True
@@ -418,9 +458,8 @@ def export(
 @main.command()
 @_data_options
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
-def stats(data_dir: Path | None, source: Path | None, as_json: bool) -> None:
+def stats(data_dir: Path | None, source: tuple[Path, ...], as_json: bool) -> None:
     """What the graph holds: instances per class, figures, spans, relations."""
-    from kg.pipeline import build as run_build
     from kg.schema import load_ontology
     from kg.stats import graph_stats
 
@@ -449,7 +488,19 @@ def stats(data_dir: Path | None, source: Path | None, as_json: bool) -> None:
 
 @main.command()
 @click.argument("wording")
-@click.option("--source", type=click.Path(dir_okay=False, path_type=Path), default=None, help=_SOURCE_HELP)
+@click.option(
+    "--document",
+    metavar="ID",
+    default=None,
+    help="Search this document's text (found by its digest). Default: the seed article.",
+)
+@click.option(
+    "--source",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Search this text file instead (any UTF-8 text: a report you are authoring).",
+)
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Data directory.")
 @click.option(
     "--context",
     "width",
@@ -458,15 +509,25 @@ def stats(data_dir: Path | None, source: Path | None, as_json: bool) -> None:
     show_default=True,
     help="Characters of context shown on each side.",
 )
-def locate(wording: str, source: Path | None, width: int) -> None:
-    """Print the spans [start, end] of WORDING in the article, to paste into
-    the YAML data. Whitespace and the article's ** markers are ignored when
+def locate(wording: str, document: str | None, source: Path | None, data_dir: Path | None, width: int) -> None:
+    """Print the spans [start, end] of WORDING in a document's text, to paste
+    into the YAML data. Whitespace and the ** emphasis markers are ignored when
     matching, so a name broken across a line is still found."""
     from kg.errors import UsageError
     from kg.provenance import locate as find_all
     from kg.provenance import read_source
+    from kg.texts import load_text, read_text
 
-    src = read_source(source)
+    if source is not None:
+        src = read_text(source)
+    elif document is not None:
+        from kg.authoring import load_corpus
+
+        info = load_corpus(data_dir).document(document).source
+        assert info is not None
+        src = load_text(info.sha256, name=info.file)
+    else:
+        src = read_source()
     hits = find_all(src.text, wording)
     if not hits:
         raise UsageError(f"{wording!r} does not occur in {src.path}")
@@ -474,6 +535,34 @@ def locate(wording: str, source: Path | None, width: int) -> None:
         before = src.text[max(0, start - width) : start].replace("\n", "⏎")
         after = src.text[end : end + width].replace("\n", "⏎")
         click.echo(f"[{start}, {end}]  …{before}【{src.text[start:end]}】{after}…")
+
+
+@main.command()
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Data directory.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (one object per document) instead of a table.")
+def documents(data_dir: Path | None, as_json: bool) -> None:
+    """List the documents of the data: id, title, kind, area and level, report
+    year, text digest and file, and counts of entities, figures, links and spans."""
+    from kg.documents import describe
+
+    rows = describe(data_dir=data_dir)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        click.echo(f"{row['id']}  {row['title']['zh']}")
+        click.echo(
+            f"  {row['kind']} · {row['area']['zh']} ({row['level']}) · report year {row['reportYear']}"
+            + (f" · delivered {row['delivered']}" if row["delivered"] else "")
+        )
+        click.echo(
+            f"  text {row['text']['file']} sha256 {row['text']['sha256'][:16]}… {row['text']['characters']} chars"
+        )
+        c = row["counts"]
+        click.echo(
+            f"  {c['entities']} entities ({c['shared']} shared) · {c['figures']} figures · "
+            f"{c['links']} links · {c['spans']} spans"
+        )
 
 
 # -- queries ---------------------------------------------------------------------
@@ -565,7 +654,7 @@ def query(
     auth: str | None,
     timeout: float,
     data_dir: Path | None,
-    source: Path | None,
+    source: tuple[Path, ...],
     extra: tuple[Path, ...],
     store: Path | None,
 ) -> None:
@@ -639,7 +728,7 @@ def push(
     auth: str | None,
     timeout: float,
     data_dir: Path | None,
-    source: Path | None,
+    source: tuple[Path, ...],
     extra: tuple[Path, ...],
     store: Path | None,
 ) -> None:
@@ -714,7 +803,7 @@ def path(
     lang: str,
     editorial: bool,
     data_dir: Path | None,
-    source: Path | None,
+    source: tuple[Path, ...],
     extra: tuple[Path, ...],
     store: Path | None,
 ) -> None:
@@ -743,7 +832,7 @@ def central(
     top: int,
     lang: str,
     data_dir: Path | None,
-    source: Path | None,
+    source: tuple[Path, ...],
     extra: tuple[Path, ...],
     store: Path | None,
 ) -> None:
@@ -807,7 +896,7 @@ def viz(
     no_editorial: bool,
     png: Path | None,
     data_dir: Path | None,
-    source: Path | None,
+    source: tuple[Path, ...],
     store: Path | None,
 ) -> None:
     """Write an interactive network view of the graph as one HTML file.
@@ -913,7 +1002,7 @@ def serve(
     allow_network_workers: bool,
     max_connections: int,
     data_dir: Path | None,
-    source: Path | None,
+    source: tuple[Path, ...],
     store: Path | None,
 ) -> None:
     """Serve the SPARQL 1.1 endpoint (/sparql) and the web explorer (/).

@@ -111,3 +111,39 @@ def _listing(graph: Names, nodes: list[URIRef], limit: int = 12) -> str:
     shown = [f"{label(graph, n) or n} <{n}>" for n in nodes[:limit]]
     more = f" and {len(nodes) - limit} more" if len(nodes) > limit else ""
     return "; ".join(shown) + more
+
+
+class DocumentNotFound(UsageError):
+    """No document has that id."""
+
+    http_status = 404
+
+
+def documents(graph: Names) -> list[URIRef]:
+    """The ``lz:Document`` nodes of the graph, in IRI order."""
+    from rdflib.namespace import RDF
+
+    if isinstance(graph, KnowledgeGraph):
+        import pyoxigraph as ox
+
+        found = graph.oxigraph().quads_for_pattern(None, ox.NamedNode(str(RDF.type)), ox.NamedNode(str(LZ.Document)))
+        return sorted(URIRef(q.subject.value) for q in found if isinstance(q.subject, ox.NamedNode))
+    return sorted(n for n in graph.subjects(RDF.type, LZ.Document) if isinstance(n, URIRef))
+
+
+def find_document(graph: Names, name: str) -> URIRef:
+    """A document by id (``linzi-2023``) or IRI; :class:`DocumentNotFound` lists the known ones.
+
+    >>> from kg.pipeline import build
+    >>> str(find_document(build(validate=False, check_source=False).graph, "linzi-2023"))
+    'https://w3id.org/linzi-kg/id/linzi-2023'
+    """
+    text = name.strip()
+    if text.startswith("<") and text.endswith(">"):
+        text = text[1:-1]
+    known = documents(graph)
+    for iri in (URIRef(text), URIRef(str(ID) + text)):
+        if iri in known:
+            return iri
+    ids = ", ".join(str(d)[len(str(ID)) :] for d in known) or "none"
+    raise DocumentNotFound(f"no document {name!r}; documents: {ids}")

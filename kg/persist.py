@@ -32,19 +32,21 @@ import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyoxigraph as ox
 
 from kg import __version__
 from kg.errors import StoreError
 from kg.load import RDFFileError, check_input, file_format
-from kg.store import KnowledgeGraph, attach_source, load_graph
+from kg.store import KnowledgeGraph, attach_texts, documents_of, load_graph
+
+if TYPE_CHECKING:
+    from kg.texts import Sources
 
 MANIFEST = "manifest.json"
 _STORE = "oxigraph"
 _PREFIX = "graph-"
-_PACKAGE = Path(__file__).resolve().parent
 
 
 @dataclass(frozen=True)
@@ -61,25 +63,34 @@ class PreparedStore:
         return self.path / _STORE
 
 
+#: The version of what a build makes of its inputs: raised when the code that
+#: builds the graph changes what it makes, so that older stores are rebuilt.
+#: (The store is keyed by its inputs, not by the package's source files, so
+#: an unrelated change to the code does not throw away a large store.)
+BUILD_FORMAT = 2
+
+
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def _inputs(data_dir: Path | None, extra: Sequence[Path]) -> dict[str, Any]:
+def _inputs(data_dir: Path | None, extra: Sequence[Path], document: str | None = None) -> dict[str, Any]:
     from kg.resources import data_dir as shipped_data
-    from kg.resources import ontology_dir
+    from kg.resources import ontology_dir, queries_dir
 
     data = Path(data_dir) if data_dir is not None else shipped_data()
     if not data.is_dir():
         raise StoreError(f"{data}: not a directory of authored data")
     files: dict[str, Any] = {
-        "format": 1,
+        "format": BUILD_FORMAT,
         "linzi-kg": __version__,
         "pyoxigraph": ox.__version__,
-        "code": hashlib.sha256(b"".join(_digest(p).encode() for p in sorted(_PACKAGE.glob("*.py")))).hexdigest(),
-        "ontology": _digest(ontology_dir() / "linzi.ttl"),
-        "data": {p.name: _digest(p) for p in sorted(data.glob("*.yaml"))},
+        "ontology": {p.name: _digest(p) for p in sorted(ontology_dir().glob("*.ttl"))},
+        "queries": {p.name: _digest(p) for p in sorted(queries_dir().glob("*.rq"))},
+        # Every document folder and shared/; a text is named by its digest in them.
+        "data": {str(p.relative_to(data)): _digest(p) for p in sorted(data.rglob("*.yaml"))},
         "extra": [],
+        "document": document,
     }
     for path in extra:
         file = Path(path)
@@ -181,6 +192,7 @@ def prepare_store(
     *,
     data_dir: str | os.PathLike[str] | None = None,
     extra: Sequence[str | os.PathLike[str]] = (),
+    document: str | None = None,
 ) -> PreparedStore:
     """Make sure ``directory`` holds a build of the current inputs; build it if not.
 
@@ -193,7 +205,7 @@ def prepare_store(
         raise StoreError(f"--store {root}: exists and is not a directory")
     import fcntl
 
-    inputs = _inputs(Path(data_dir) if data_dir is not None else None, [Path(p) for p in extra])
+    inputs = _inputs(Path(data_dir) if data_dir is not None else None, [Path(p) for p in extra], document)
     target = root / f"{_PREFIX}{_key(inputs)}"
     if root.is_dir():
         _clean_leftovers(root)
@@ -209,7 +221,7 @@ def prepare_store(
         raise StoreError(f"--store {root}: cannot create a build there: {exc.strerror or exc}") from None
     building = _lock(work, fcntl.LOCK_EX)
     try:
-        manifest = _build(work / _STORE, inputs, data_dir, [Path(p) for p in extra])
+        manifest = _build(work / _STORE, inputs, data_dir, [Path(p) for p in extra], document)
         (work / MANIFEST).write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         try:
             work.rename(target)
@@ -235,13 +247,15 @@ def _prune(root: Path, *, keep: Path) -> None:
             _remove_unused(old)
 
 
-def _build(location: Path, inputs: dict[str, Any], data_dir: Any, extra: list[Path]) -> dict[str, Any]:
+def _build(
+    location: Path, inputs: dict[str, Any], data_dir: Any, extra: list[Path], document: str | None
+) -> dict[str, Any]:
     from kg.inference import Rules
     from kg.pipeline import build
     from kg.schema import load_ontology
     from kg.store import fill
 
-    result = build(data_dir=Path(data_dir) if data_dir else None, check_source=False, validate=False)
+    result = build(data_dir=Path(data_dir) if data_dir else None, document=document, check_source=False, validate=False)
     ontology = load_ontology()
     store = ox.Store(str(location))
     problem: RDFFileError | None = None
@@ -267,8 +281,7 @@ def _build(location: Path, inputs: dict[str, Any], data_dir: Any, extra: list[Pa
         del store
     if problem is not None:
         raise problem
-    assert result.dataset.source is not None
-    return {"inputs": inputs, "quads": count, "source_sha256": result.dataset.source.sha256}
+    return {"inputs": inputs, "quads": count, "documents": documents_of(result.corpus)}
 
 
 _BAD_OFFSET = (
@@ -297,15 +310,16 @@ def open_graph(
     directory: str | os.PathLike[str],
     *,
     data_dir: str | os.PathLike[str] | None = None,
-    source: str | os.PathLike[str] | None = None,
+    source: Sources = None,
     extra: Sequence[str | os.PathLike[str]] = (),
+    document: str | None = None,
 ) -> KnowledgeGraph:
     """The graph from the store in ``directory``, built first if missing or stale."""
-    prepared = prepare_store(directory, data_dir=data_dir, extra=extra)
+    prepared = prepare_store(directory, data_dir=data_dir, extra=extra, document=document)
     for _ in range(3):  # pruned by another process between preparing and locking: prepare again
         if hold(prepared):
             break
-        prepared = prepare_store(directory, data_dir=data_dir, extra=extra)
+        prepared = prepare_store(directory, data_dir=data_dir, extra=extra, document=document)
     else:
         raise StoreError(f"--store {directory}: another process keeps removing the build; try again")
     try:
@@ -314,9 +328,10 @@ def open_graph(
         raise StoreError(
             f"cannot open the store at {prepared.location}: {exc}; delete {prepared.path} to rebuild it"
         ) from None
-    text = attach_source(source, prepared.manifest["source_sha256"])
+    documents = prepared.manifest.get("documents") or {}
+    texts = attach_texts(source, {k: (v[0], v[1]) for k, v in documents.items()})
 
     def views() -> KnowledgeGraph:
-        return load_graph(data_dir=data_dir, source=source, extra=extra)
+        return load_graph(data_dir=data_dir, source=source, extra=extra, document=document)
 
-    return KnowledgeGraph(store=store, location=prepared.location, source=text, views=views)
+    return KnowledgeGraph(store=store, location=prepared.location, texts=texts, views=views)

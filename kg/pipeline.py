@@ -18,7 +18,7 @@ from kg.authoring import Corpus, Dataset, load_corpus
 from kg.build import build_graph
 from kg.errors import DataError, SourceTextError, ValidationError
 from kg.provenance import SourceText, check_spans
-from kg.texts import PathLike, digest, load_text
+from kg.texts import PathLike, Sources, digest, load_text, sources_list
 from kg.validate import ValidationReport, shacl_violations
 
 
@@ -41,15 +41,6 @@ class BuildResult:
     def source(self) -> SourceText | None:
         """The first document's text, when it was read."""
         return self.texts.get(self.dataset.id)
-
-
-def sources_list(source: PathLike | Sequence[PathLike] | None) -> list[PathLike]:
-    """``--source``/``--sources`` as a list (one path, several, or none)."""
-    if source is None:
-        return []
-    if isinstance(source, (str, os.PathLike)):
-        return [source]
-    return list(source)
 
 
 def check_given_files(corpus: Corpus, sources: Sequence[PathLike]) -> None:
@@ -82,7 +73,7 @@ def read_texts(corpus: Corpus, sources: Sequence[PathLike] = ()) -> dict[str, So
 def build(
     *,
     data_dir: str | os.PathLike[str] | None = None,
-    source: PathLike | Sequence[PathLike] | None = None,
+    source: Sources = None,
     document: str | None = None,
     check_source: bool = True,
     validate: bool = True,

@@ -37,7 +37,7 @@ def read_source(path: str | os.PathLike[str] | None = None, *, expected_sha256: 
     '蔡华刚'
     """
     if path is not None:
-        return read_text(path, expected_sha256=expected_sha256)
+        return read_text(path, expected_sha256=expected_sha256 or SEED_SHA256)
     return load_text(expected_sha256 or SEED_SHA256)
 
 

@@ -8,9 +8,12 @@ Header lines start with ``#+`` (after grlc)::
     #+ sentence: start end
 
 ``param`` gives name, type (``entity``: a label or IRI resolved to the
-entity's IRI; ``iri``; ``string``; ``integer``), a default taken from the
-article, and a description. ``sentence`` names the variables holding span
-offsets; when the article text is available a ``sentence`` column is added.
+entity's IRI; ``document``: a document id such as ``linzi-2023`` or its IRI;
+``iri``; ``string``; ``integer``), a default taken from the article (``*``:
+the parameter may be left out, and its variable stays unbound), and a
+description. ``sentence`` names the variables holding span offsets and,
+optionally, the span's document; when the text is available a ``sentence``
+column is added.
 """
 
 from __future__ import annotations
@@ -31,7 +34,10 @@ from kg.resources import queries_dir
 if TYPE_CHECKING:
     from kg.sparql import QueryResult as QueryResultType
 
-PARAM_TYPES = ("entity", "iri", "string", "integer")
+PARAM_TYPES = ("entity", "document", "iri", "string", "integer")
+#: The default of a parameter that may be left out: the variable stays unbound
+#: (a ``report`` left out means every document).
+UNBOUND = "*"
 _NAME = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -41,6 +47,11 @@ class Param:
     type: str
     default: str
     description: str
+
+    @property
+    def optional(self) -> bool:
+        """Left out, the variable stays unbound (default ``*``)."""
+        return self.default == UNBOUND
 
 
 @dataclass(frozen=True)
@@ -54,7 +65,8 @@ class NamedQuery:
     title_en: str
     description: str
     params: tuple[Param, ...] = ()
-    sentence: tuple[str, str] | None = None
+    #: The variables of a span's start and end offsets, and of its document (optional).
+    sentence: tuple[str, ...] | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -98,9 +110,9 @@ def parse_query_file(path: Path, *, name: str | None = None) -> NamedQuery:
     if "sentence" in fields:
         number, value = fields["sentence"][0]
         parts = value.split()
-        if len(parts) != 2:
-            raise HeaderError(f"{path}:{number}: 'sentence' needs two variable names (start end)")
-        sentence = (parts[0], parts[1])
+        if len(parts) not in (2, 3):
+            raise HeaderError(f"{path}:{number}: 'sentence' needs two or three variable names (start end [document])")
+        sentence = tuple(parts)
     known = {"title", "description", "param", "sentence"}
     extra = {k: v[0][1] for k, v in fields.items() if k not in known}
     return NamedQuery(
@@ -158,6 +170,11 @@ def coerce(value: str, kind: str, *, name: str, resolve: object = None) -> Node:
 
         assert resolve is not None
         return find_entity(resolve, value)  # type: ignore[arg-type]
+    if kind == "document":
+        from kg.lookup import find_document
+
+        assert resolve is not None
+        return find_document(resolve, value)  # type: ignore[arg-type]
     if kind == "iri":
         text = value[1:-1] if value.startswith("<") and value.endswith(">") else value
         if not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>\"{}|^`\\]*$", text):
@@ -184,7 +201,10 @@ def bindings_for(query: NamedQuery, given: dict[str, str], graph: object) -> dic
             )
     out: dict[str, Node] = {}
     for p in query.params:
-        out[p.name] = coerce(given.get(p.name, p.default), p.type, name=p.name, resolve=graph)
+        value = given.get(p.name, p.default)
+        if value == UNBOUND and p.optional:
+            continue
+        out[p.name] = coerce(value, p.type, name=p.name, resolve=graph)
     for name, value in given.items():
         if name not in declared:
             kind = "iri" if value.startswith("<") and value.endswith(">") else "string"
@@ -212,7 +232,7 @@ def run(
     >>> [row["project"].split("/")[-1] for row in result.dicts()]
     ['juheshun-nylon']
     """
-    from kg.sparql import QueryResult, run_query, run_remote
+    from kg.sparql import run_query, run_remote
     from kg.store import Engine, KnowledgeGraph, load_graph
 
     if isinstance(query, str):
@@ -228,9 +248,8 @@ def run(
         )
     else:
         result = run_query(graph, query.text, bindings, engine=Engine(engine))
-    if query.sentence and graph.source is not None and result.kind == "select":
-        result = with_sentences(result, query.sentence, graph.source)
-    assert isinstance(result, QueryResult)
+    if query.sentence and graph.texts and result.kind == "select":
+        result = with_sentences(result, query.sentence, graph)
     return result
 
 
@@ -244,19 +263,22 @@ def inline(text: str) -> NamedQuery:
     return NamedQuery(name="(inline)", path=Path("-"), text=text, title_zh="", title_en="", description="")
 
 
-def with_sentences(result: QueryResultType, names: tuple[str, str], source: object) -> QueryResultType:
-    """``result`` with a ``sentence`` column: the article's sentence around the
-    span whose offsets are in the two ``names`` columns."""
+def with_sentences(result: QueryResultType, names: tuple[str, ...], kg: object) -> QueryResultType:
+    """``result`` with a ``sentence`` column: the sentence around the span whose
+    offsets are in the columns ``names[0]`` and ``names[1]``, in the text of the
+    document in ``names[2]`` (default: the first document's)."""
     from rdflib import Literal as Lit
 
     if names[0] not in result.variables or names[1] not in result.variables:
         return result
     i, j = result.variables.index(names[0]), result.variables.index(names[1])
+    d = result.variables.index(names[2]) if len(names) > 2 and names[2] in result.variables else None
     rows = []
     for row in result.rows:
         start, end = row[i], row[j]
         text = None
-        if start is not None and end is not None:
-            text = Lit(source.sentence(int(str(start)), int(str(end))))  # type: ignore[attr-defined]
+        source = kg.text_of(row[d]) if d is not None else kg.source  # type: ignore[attr-defined]
+        if start is not None and end is not None and source is not None:
+            text = Lit(source.sentence(int(str(start)), int(str(end))))
         rows.append((*row, text))
     return type(result)(result.kind, [*result.variables, "sentence"], rows)

@@ -14,7 +14,7 @@ are built from the same inputs, only when something asks for them.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,7 +24,9 @@ import pyoxigraph as ox
 if TYPE_CHECKING:
     from rdflib import Graph
 
+    from kg.authoring import Corpus
     from kg.provenance import SourceText
+    from kg.texts import Sources
 
 
 class Engine(StrEnum):
@@ -55,7 +57,7 @@ class KnowledgeGraph:
         asserted: Graph | None = None,
         ontology: Graph | None = None,
         inferred: Graph | None = None,
-        source: SourceText | None = None,
+        texts: Mapping[str, SourceText] | None = None,
         *,
         store: ox.Store | None = None,
         location: Path | None = None,
@@ -69,7 +71,8 @@ class KnowledgeGraph:
             Part.ONTOLOGY: ontology,
             Part.INFERRED: inferred,
         }
-        self.source = source
+        #: Each document's text by document id, where it was found.
+        self.texts: dict[str, SourceText] = dict(texts or {})
         self.location = location
         self._ox = store
         self._full: Graph | None = None
@@ -77,6 +80,20 @@ class KnowledgeGraph:
     def __repr__(self) -> str:
         where = f"store at {self.location}" if self.location else "in memory"
         return f"<KnowledgeGraph {where}>"
+
+    @property
+    def source(self) -> SourceText | None:
+        """The text of the first document (of the only one, in a one-document graph)."""
+        return next(iter(self.texts.values()), None)
+
+    def text_of(self, node: object) -> SourceText | None:
+        """The text that a document-scoped node (``id/<document>/span/...``) or a document IRI belongs to."""
+        from kg.namespaces import ID
+
+        name = str(node)
+        if not name.startswith(str(ID)):
+            return None
+        return self.texts.get(name[len(str(ID)) :].split("/", 1)[0])
 
     def part(self, part: Part) -> Graph:
         """One part as an rdflib graph (made on first use for a graph opened from disk)."""
@@ -131,9 +148,10 @@ def fill(store: ox.Store, *graphs: Graph) -> None:
 def load_graph(
     *,
     data_dir: str | os.PathLike[str] | None = None,
-    source: str | os.PathLike[str] | None = None,
+    source: Sources = None,
     extra: Sequence[str | os.PathLike[str]] = (),
     store: str | os.PathLike[str] | None = None,
+    document: str | None = None,
 ) -> KnowledgeGraph:
     """Build the queryable graph from the authored data, in memory, or open
     it from the on-disk store in the directory ``store`` (see
@@ -149,52 +167,71 @@ def load_graph(
     if store is not None:
         from kg.persist import open_graph
 
-        return open_graph(store, data_dir=data_dir, source=source, extra=extra)
+        return open_graph(store, data_dir=data_dir, source=source, extra=extra, document=document)
     from kg.inference import entailments
     from kg.load import parse_file
     from kg.pipeline import build
     from kg.schema import load_ontology
 
-    result = build(data_dir=Path(data_dir) if data_dir else None, check_source=False, validate=False)
+    result = build(data_dir=Path(data_dir) if data_dir else None, document=document, check_source=False, validate=False)
     asserted = result.graph
     for path in extra:
         for triple in parse_file(path):
             asserted.add(triple)
-    assert result.dataset.source is not None
-    text = attach_source(source, result.dataset.source.sha256)
+    texts = attach_texts(source, documents_of(result.corpus))
     ontology = load_ontology()
-    return KnowledgeGraph(asserted, ontology, entailments(asserted, ontology), text)
+    return KnowledgeGraph(asserted, ontology, entailments(asserted, ontology), texts)
 
 
-def as_queryable(graph: Graph, *, source: str | os.PathLike[str] | None = None) -> KnowledgeGraph:
+def as_queryable(graph: Graph, *, source: Sources = None) -> KnowledgeGraph:
     """An rdflib graph (built, or parsed from a file) ready for queries: the
-    ontology and entailments added, the article attached when its text is
+    ontology and entailments added, each document's text attached when it is
     found and matches the graph's ``lz:sha256`` (else no sentences)."""
-    from kg.errors import KGError
     from kg.inference import entailments
-    from kg.namespaces import LZ
+    from kg.namespaces import ID, LZ
     from kg.schema import load_ontology
 
     ontology = load_ontology()
-    text = None
-    for sha in sorted(str(s) for s in graph.objects(None, LZ.sha256)):
-        try:
-            text = attach_source(source, sha)
-        except KGError:
-            text = None
-        if text is not None:
-            break
-    return KnowledgeGraph(graph, ontology, entailments(graph, ontology), text)
+    wanted: dict[str, tuple[str, str | None]] = {}
+    for doc, text in graph.subject_objects(LZ.text):
+        sha = graph.value(text, LZ.sha256)
+        name = graph.value(text, LZ.fileName)
+        if sha is not None and str(doc).startswith(str(ID)):
+            wanted[str(doc)[len(str(ID)) :]] = (str(sha), str(name) if name is not None else None)
+    texts = attach_texts(source, wanted, strict=False)
+    return KnowledgeGraph(graph, ontology, entailments(graph, ontology), texts)
 
 
-def attach_source(source: str | os.PathLike[str] | None, sha256: str) -> SourceText | None:
-    """The article text if it can be found (an explicit path must exist and match)."""
+def documents_of(corpus: Corpus) -> dict[str, tuple[str, str | None]]:
+    """Document id -> (text digest, file name) for every document of a corpus."""
+    out: dict[str, tuple[str, str | None]] = {}
+    for doc in corpus.documents.values():
+        assert doc.source is not None
+        out[doc.id] = (doc.source.sha256, doc.source.file)
+    return out
+
+
+def attach_texts(
+    source: Sources, wanted: Mapping[str, tuple[str, str | None]], *, strict: bool = True
+) -> dict[str, SourceText]:
+    """The texts that can be found, by document id. A text file given by name
+    that is no document's text is an error (when ``strict``); a text not found
+    is left out (the pages then show offsets without sentences)."""
     from kg.errors import SourceTextError
-    from kg.provenance import read_source
+    from kg.texts import digest, load_text, sources_list
 
-    try:
-        return read_source(source, expected_sha256=sha256)
-    except SourceTextError:
-        if source is not None:
-            raise
-        return None
+    given = sources_list(source)
+    if strict:
+        known = {sha for sha, _ in wanted.values()}
+        for path in map(Path, given):
+            if path.is_file() and digest(path) not in known:
+                raise SourceTextError(f"{path}: SHA-256 is {digest(path)}, the text of no document here")
+            if not path.exists():
+                raise SourceTextError(f"source text not found: {path} (given with --source)")
+    texts: dict[str, SourceText] = {}
+    for doc, (sha, name) in wanted.items():
+        try:
+            texts[doc] = load_text(sha, name=name, sources=given)
+        except SourceTextError:
+            continue
+    return texts

@@ -33,6 +33,17 @@ SOURCE_ENV = "LINZI_KG_SOURCE"
 MAX_TEXT_BYTES = 20 * 1024 * 1024
 
 PathLike = str | os.PathLike[str]
+#: ``--source``/``--sources``: a text file or directory, several of them, or none.
+Sources = PathLike | Sequence[PathLike] | None
+
+
+def sources_list(source: Sources) -> list[PathLike]:
+    """``--source``/``--sources`` as a list (one path, several, or none)."""
+    if source is None:
+        return []
+    if isinstance(source, (str, os.PathLike)):
+        return [source]
+    return list(source)
 
 
 @dataclass(frozen=True)

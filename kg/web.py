@@ -128,25 +128,28 @@ async def home(request: Request) -> Response:
     kg = site.kg
     from kg.namespaces import DCTERMS
 
-    dataset = ID["dataset"]
+    dataset = ID["catalog"]
     sources = []
-    for cls, note in ((LZ.WorkReport, "the report"), (LZ.NewsArticle, "the article"), (LZ.ReportDelivery, "delivery")):
-        for node in kg.asserted.subjects(RDF.type, cls):
-            sources.append({"href": local_href(node), "label": _label(request, node), "note": note})
-    text_node = next(kg.asserted.subjects(RDF.type, LZ.SourceText), None)
-    if text_node is not None:
-        sources.append(
-            {
-                "href": local_href(text_node),
-                "label": str(kg.asserted.value(text_node, LZ.fileName)),
-                "note": f"sha256 {str(kg.asserted.value(text_node, LZ.sha256))[:16]}…",
-            }
-        )
-    from kg.article import documents
     from kg.article_page import article_href
 
-    for document in documents(kg.asserted):
-        sources.insert(0, {"href": article_href(document), "label": "阅读原文 Read the article", "note": "annotated"})
+    for doc in sorted(kg.asserted.subjects(RDF.type, LZ.Document), key=str):
+        text_node = kg.asserted.value(doc, LZ.text)
+        area = kg.asserted.value(doc, DCTERMS.spatial)
+        figures_ds = ID[str(doc)[len(str(ID)) :] + "/dataset/figures"]
+        sources.append(
+            {
+                "href": article_href(doc),
+                "label": _label(request, doc),
+                "entity_href": local_href(doc),
+                "area": _label(request, area) if isinstance(area, URIRef) else "",
+                "area_href": local_href(area) if isinstance(area, URIRef) else None,
+                "level": str(kg.asserted.value(doc, LZ.areaLevel) or ""),
+                "year": str(kg.asserted.value(doc, LZ.reportYear) or ""),
+                "kind": str(kg.asserted.value(doc, LZ.documentKind) or ""),
+                "figures": sum(1 for _ in kg.asserted.subjects(QB.dataSet, figures_ds)),
+                "note": f"sha256 {str(kg.asserted.value(text_node, LZ.sha256))[:16]}…" if text_node else "",
+            }
+        )
     classes = [c for c in stats.classes if c.curie.startswith(("lz:", "schema:", "org:", "qb:"))]
     return _page(
         request,
@@ -320,8 +323,8 @@ async def named_page(request: Request) -> Response:
 def _with_sentence(site: Any, named: Any, result: Any) -> Any:
     from kg.queries import with_sentences
 
-    if named.sentence and site.kg.source is not None and result.kind == "select":
-        return with_sentences(result, named.sentence, site.kg.source)
+    if named.sentence and site.kg.texts and result.kind == "select":
+        return with_sentences(result, named.sentence, site.kg)
     return result
 
 
@@ -389,11 +392,25 @@ async def entity(request: Request) -> Response:
         if selector is None or not offset(first) or not offset(last):
             continue  # derived from something that is not a span of the article (e.g. the dataset)
         start, end = int(str(first)), int(str(last))
-        sentence = kg.source.sentence(start, end) if kg.source is not None else None
+        text = kg.text_of(span)
+        sentence = text.sentence(start, end) if text is not None else None
         document = kg.asserted.value(span, OA.hasSource)
         href = article_href(document, start, end) if isinstance(document, URIRef) else None
-        spans.append({"start": start, "end": end, "sentence": sentence, "href": href})
-    spans.sort(key=lambda s: s["start"])
+        doc = kg.asserted.value(None, LZ.text, document) if isinstance(document, URIRef) else None
+        spans.append(
+            {
+                "start": start,
+                "end": end,
+                "sentence": sentence,
+                "href": href,
+                "document": _label(request, doc) if isinstance(doc, URIRef) else "",
+                "document_href": article_href(doc) if isinstance(doc, URIRef) else None,
+            }
+        )
+    spans.sort(key=lambda s: (s["document"], s["start"]))
+    mentioned_in = sorted(
+        {(s["document"], s["document_href"]) for s in spans if s["document_href"]}, key=lambda d: str(d[0])
+    )
     figures = _figures(request, node)
     checks = _checks_for(request, node) if (node, RDF.type, QB.Observation) in kg.asserted else []
     types = [
@@ -418,6 +435,7 @@ async def entity(request: Request) -> Response:
         outgoing=outgoing,
         incoming=incoming,
         spans=spans,
+        mentioned_in=[{"label": label, "href": href} for label, href in mentioned_in],
         figures=figures,
         checks=checks,
         graph_href=graph_href,

@@ -302,7 +302,9 @@ def test_a_basis_recorded_in_the_yaml_reaches_the_checks(data_copy: Path) -> Non
     from kg.store import load_graph
 
     # Planted in a scratch copy: 规上 (above designated size) is the scope the growth rate's sentence states.
-    replace_in(data_copy / "figures.yaml", "    wording: 10%以上\n", "    wording: 10%以上\n    basis: 规上\n")
+    replace_in(
+        data_copy / "linzi-2023" / "figures.yaml", "    wording: 10%以上\n", "    wording: 10%以上\n    basis: 规上\n"
+    )
     report = check(load_graph(data_dir=data_copy))
     (finding,) = [f for f in report.findings if f.rule.id == "industrial-output-growth"]
     assert finding.verdict is Verdict.BASIS and "规上" in finding.explanation
@@ -314,7 +316,9 @@ def test_a_basis_no_span_states_is_refused(data_copy: Path) -> None:
     from kg.errors import DataError
     from kg.pipeline import build
 
-    replace_in(data_copy / "figures.yaml", "    wording: 10%以上\n", "    wording: 10%以上\n    basis: 同口径\n")
+    replace_in(
+        data_copy / "linzi-2023" / "figures.yaml", "    wording: 10%以上\n", "    wording: 10%以上\n    basis: 同口径\n"
+    )
     with pytest.raises(DataError) as err:
         build(data_dir=data_copy)
     assert "field 'basis': no span contains the basis '同口径'" in str(err.value)

@@ -64,7 +64,7 @@ def test_same_graph_as_in_memory(kgraph: KnowledgeGraph, stored: KnowledgeGraph)
 def test_rebuilt_when_the_data_changes_and_old_build_removed(tmp_path: Path, data_copy: Path) -> None:
     root = tmp_path / "s"
     first = prepare_store(root, data_dir=data_copy)
-    replace_in(data_copy / "figures.yaml", "value: 2778", "value: 2779")
+    replace_in(data_copy / "linzi-2023" / "figures.yaml", "value: 2778", "value: 2779")
     second = prepare_store(root, data_dir=data_copy)
     assert second.built and second.path != first.path
     assert builds(root) == [second.path.name]
@@ -131,7 +131,7 @@ def test_unrelated_files_in_the_store_directory_are_left_alone(tmp_path: Path, d
     (root / "notes.txt").write_text("mine", encoding="utf-8")
     (root / "graph-mine").mkdir()
     prepare_store(root, data_dir=data_copy)
-    replace_in(data_copy / "figures.yaml", "value: 2778", "value: 2779")
+    replace_in(data_copy / "linzi-2023" / "figures.yaml", "value: 2778", "value: 2779")
     prepare_store(root, data_dir=data_copy)
     assert {"notes.txt", "graph-mine"} <= set(builds(root))
 
