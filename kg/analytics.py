@@ -18,6 +18,65 @@ from kg.errors import UsageError
 from kg.lookup import label
 from kg.namespaces import LZ
 from kg.provenance import editorial_triples
+from kg.store import KnowledgeGraph
+
+
+_EDGES = """
+SELECT ?s ?p ?o WHERE { GRAPH <%(g)s> {
+  ?s ?p ?o .
+  FILTER (isIRI(?o) && ?s != ?o)
+  FILTER EXISTS { ?o <%(term)s> ?t2 }
+  FILTER EXISTS { ?s <%(term)s> ?t1 }
+} }"""
+_ENTITIES = """
+SELECT ?s (SAMPLE(?zh) AS ?labelZh) (SAMPLE(?en) AS ?labelEn) WHERE { GRAPH <%(g)s> {
+  ?s <%(term)s> ?t .
+  OPTIONAL { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?zh FILTER (lang(?zh) = "zh") }
+  OPTIONAL { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?en FILTER (lang(?en) = "en") }
+} } GROUP BY ?s"""
+_EDITORIAL = """
+SELECT ?s ?p ?o WHERE { GRAPH <%(g)s> {
+  { ?s <%(classified)s> ?o . BIND (<%(classified)s> AS ?p) }
+  UNION
+  { ?st a <%(editorial)s> ; <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> ?s ;
+        <http://www.w3.org/1999/02/22-rdf-syntax-ns#predicate> ?p ;
+        <http://www.w3.org/1999/02/22-rdf-syntax-ns#object> ?o }
+} }"""
+
+
+def store_entity_network(kg: KnowledgeGraph, *, editorial: bool = False) -> nx.MultiDiGraph:
+    """:func:`entity_network` of a graph opened from a store, by SPARQL on its
+    asserted triples: no rdflib copy of the graph is made."""
+    from kg.store import ASSERTED_GRAPH
+
+    store = kg.oxigraph()
+    args = {
+        "g": ASSERTED_GRAPH,
+        "term": str(LZ.sourceTerm),
+        "classified": str(LZ.classifiedUnder),
+        "editorial": str(LZ.EditorialStatement),
+    }
+    net = nx.MultiDiGraph()
+    for row in store.query(_ENTITIES % args):  # type: ignore[union-attr]
+        node = URIRef(row[0].value)
+        zh, en = row[1], row[2]
+        net.add_node(node, label=zh.value if zh is not None else str(node), label_en=en.value if en is not None else "")
+    skip = set()
+    if not editorial:
+        skip = {(r[0].value, r[1].value, r[2].value) for r in store.query(_EDITORIAL % args)}  # type: ignore[union-attr]
+    for row in store.query(_EDGES % args):  # type: ignore[union-attr]
+        s, p, o = row[0].value, row[1].value, row[2].value
+        if (s, p, o) not in skip:
+            net.add_edge(URIRef(s), URIRef(o), key=URIRef(p), predicate=URIRef(p))
+    return net
+
+
+def network_of(kg: KnowledgeGraph, *, editorial: bool = False) -> nx.MultiDiGraph:
+    """The entity network of a queryable graph: from its store's named graph
+    when it was opened from disk, else from its rdflib graph."""
+    if kg.location is not None and kg.has_named_parts():
+        return store_entity_network(kg, editorial=editorial)
+    return entity_network(kg.asserted, editorial=editorial)
 
 
 def entity_network(graph: Graph, *, editorial: bool = False) -> nx.MultiDiGraph:

@@ -56,19 +56,33 @@ _text_option = click.option(
 
 
 _STORE_HELP = (
-    "Keep the graph in an on-disk store in DIR: built on first use, reopened "
-    "read-only afterwards, rebuilt when the data changes. Default: $LINZI_KG_STORE, else in memory."
+    "The on-disk store the graph is kept in: built on first use, reopened read-only "
+    "afterwards, rebuilt when the inputs (data, texts' digests, ontology, queries, --data "
+    "files) change. Default: $LINZI_KG_STORE, else the cache ($LINZI_KG_CACHE, "
+    "$XDG_CACHE_HOME/linzi-kg or ~/.cache/linzi-kg)."
 )
 
 
+def _remember_no_store(ctx: click.Context, _param: click.Parameter, value: bool) -> bool:
+    ctx.meta["linzi_kg.no_store"] = value
+    return value
+
+
 def _store_option(func: Any) -> Any:
-    return click.option(
+    func = click.option(
         "--store",
         metavar="DIR",
         envvar="LINZI_KG_STORE",
         type=click.Path(file_okay=False, path_type=Path),
         default=None,
         help=_STORE_HELP,
+    )(func)
+    return click.option(
+        "--no-store",
+        is_flag=True,
+        expose_value=False,
+        callback=_remember_no_store,
+        help="Build the graph in memory for this run instead (writes nothing to disk).",
     )(func)
 
 
@@ -117,8 +131,18 @@ def _graph_options(func: Any) -> Any:
 
 
 def _load(data_dir: Path | None, source: tuple[Path, ...], extra: tuple[Path, ...], store: Path | None) -> Any:
+    from kg.persist import default_store
     from kg.store import load_graph
 
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.meta.get("linzi_kg.no_store"):
+        if store is not None and ctx.get_parameter_source("store") is click.core.ParameterSource.COMMANDLINE:
+            from kg.errors import UsageError
+
+            raise UsageError("--store and --no-store: give one of them")
+        store = None
+    elif store is None:
+        store = default_store()  # None when the cache cannot be written: then in memory
     return load_graph(data_dir=data_dir, source=source, extra=list(extra), store=store, document=_document())
 
 
@@ -813,14 +837,18 @@ def path(
     states are walked unless --editorial is given. Example:
     linzi-kg path 聚合顺 临淄区
     """
-    from kg.analytics import describe_path, entity_network, shortest_path
+    from kg.analytics import describe_path, network_of, shortest_path
     from kg.lookup import find_entity
 
     graph = _load(data_dir, source, extra, store)
-    start, end = find_entity(graph.asserted, a), find_entity(graph.asserted, b)
-    steps = shortest_path(entity_network(graph.asserted, editorial=editorial), start, end)
-    names = _labels(graph.full_graph(), lang)
-    click.echo(describe_path(steps, start, names, names))
+    start, end = find_entity(graph, a), find_entity(graph, b)
+    net = network_of(graph, editorial=editorial)
+    steps = shortest_path(net, start, end)
+    key = "label" if lang == "zh" else "label_en"
+    names = {node: data.get(key) or data.get("label") or str(node) for node, data in net.nodes(data=True)}
+    from kg.schema import load_ontology
+
+    click.echo(describe_path(steps, start, names, _labels(load_ontology(), lang)))
     click.echo(f"({len(steps)} link{'s' if len(steps) != 1 else ''})")
 
 
@@ -837,14 +865,15 @@ def central(
     store: Path | None,
 ) -> None:
     """Rank entities by betweenness centrality in the network of stated relations."""
-    from kg.analytics import centrality, entity_network
-    from kg.lookup import label
+    from kg.analytics import centrality, network_of
 
     graph = _load(data_dir, source, extra, store)
-    ranked = centrality(entity_network(graph.asserted), top=top)
-    full = graph.full_graph()
+    net = network_of(graph)
+    ranked = centrality(net, top=top)
+    key = "label" if lang == "zh" else "label_en"
     for rank, (node, score, degree) in enumerate(ranked, start=1):
-        click.echo(f"{rank:3d}  {score:.4f}  degree {degree:3d}  {label(full, node, lang) or node}")
+        name = net.nodes[node].get(key) or net.nodes[node].get("label") or node
+        click.echo(f"{rank:3d}  {score:.4f}  degree {degree:3d}  {name}")
 
 
 # -- network view ------------------------------------------------------------------
@@ -916,8 +945,12 @@ def viz(
 
     graph = _load(data_dir, source, extra, store)
     options = Options(schema=schema, provenance=provenance, figures=figures, editorial=not no_editorial)
-    text = graph.source.text if graph.source is not None else None
-    net = to_networkx(graph.asserted, graph.ontology, options=options, source_text=text)
+    net = to_networkx(
+        graph.asserted,
+        graph.ontology,
+        options=options,
+        source_text=lambda span: getattr(graph.text_of(span), "text", None),
+    )
     centre = None
     if focus is not None:
         centre = str(find_entity(graph.asserted, focus))

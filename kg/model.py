@@ -249,6 +249,8 @@ AREA_LEVELS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "district": ("区", "district", ("District",)),
     "county": ("县", "county", ("District", "AdministrativeDivision")),
     "town": ("镇", "town", ("AdministrativeDivision",)),
+    # A draft whose area's type does not tell its level (linzi-kg ingest).
+    "other": ("其他", "other", ("AdministrativeDivision", "Province", "City", "District", "Road", "Facility")),
 }
 #: Path segments under ``id/`` that a document id may not take (entity families and global nodes).
 RESERVED_DOCUMENT_IDS = (

@@ -18,7 +18,7 @@ A build whose manifest is damaged is rebuilt.
 >>> first.built, prepare_store(directory).built
 (True, False)
 >>> kg = open_graph(directory)
->>> len(kg.oxigraph()) == first.manifest["quads"]
+>>> len(kg.full_graph()) == first.manifest["quads"]
 True
 """
 
@@ -39,7 +39,7 @@ import pyoxigraph as ox
 from kg import __version__
 from kg.errors import StoreError
 from kg.load import RDFFileError, check_input, file_format
-from kg.store import KnowledgeGraph, attach_texts, documents_of, load_graph
+from kg.store import ASSERTED_GRAPH, KnowledgeGraph, attach_texts, documents_of, load_graph
 
 if TYPE_CHECKING:
     from kg.texts import Sources
@@ -67,7 +67,32 @@ class PreparedStore:
 #: builds the graph changes what it makes, so that older stores are rebuilt.
 #: (The store is keyed by its inputs, not by the package's source files, so
 #: an unrelated change to the code does not throw away a large store.)
-BUILD_FORMAT = 2
+BUILD_FORMAT = 3
+
+
+#: Environment variable naming the cache directory (default $XDG_CACHE_HOME/linzi-kg).
+CACHE_ENV = "LINZI_KG_CACHE"
+
+
+def cache_dir() -> Path:
+    """Where linzi-kg keeps its prepared store: ``$LINZI_KG_CACHE``, else
+    ``$XDG_CACHE_HOME/linzi-kg``, else ``~/.cache/linzi-kg``."""
+    if os.environ.get(CACHE_ENV):
+        return Path(os.environ[CACHE_ENV])
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "linzi-kg"
+
+
+def default_store() -> Path | None:
+    """The prepared store used when no ``--store`` is given, or None when the
+    cache directory cannot be made (a read-only home): the graph is then built
+    in memory."""
+    path = cache_dir() / "store"
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return path if os.access(path, os.W_OK) else None
 
 
 def _digest(path: Path) -> str:
@@ -89,6 +114,7 @@ def _inputs(data_dir: Path | None, extra: Sequence[Path], document: str | None =
         "queries": {p.name: _digest(p) for p in sorted(queries_dir().glob("*.rq"))},
         # Every document folder and shared/; a text is named by its digest in them.
         "data": {str(p.relative_to(data)): _digest(p) for p in sorted(data.rglob("*.yaml"))},
+        "code": _checkout_code(),
         "extra": [],
         "document": document,
     }
@@ -103,6 +129,17 @@ def _inputs(data_dir: Path | None, extra: Sequence[Path], document: str | None =
     return files
 
 
+def _checkout_code() -> str | None:
+    """In a git checkout (a developer's), the digest of the package's modules,
+    so that a change to the code rebuilds the store; installed, None (the store
+    is keyed by its inputs and :data:`BUILD_FORMAT` alone)."""
+    package = Path(__file__).resolve().parent
+    if not (package.parent / ".git").exists():
+        return None
+    files = sorted(p for p in package.rglob("*.py") if "__pycache__" not in p.parts)
+    return hashlib.sha256(b"".join(_digest(p).encode() for p in files)).hexdigest()
+
+
 def _key(inputs: dict[str, Any]) -> str:
     return hashlib.sha256(json.dumps(inputs, sort_keys=True).encode()).hexdigest()[:16]
 
@@ -115,7 +152,10 @@ def _read_manifest(build: Path) -> dict[str, Any] | None:
         return None
     if not isinstance(manifest, dict):
         return None
-    if not isinstance(manifest.get("quads"), int) or not isinstance(manifest.get("source_sha256"), str):
+    documents = manifest.get("documents")
+    if not isinstance(manifest.get("quads"), int) or not isinstance(documents, dict):
+        return None
+    if not all(isinstance(v, list) and len(v) == 2 and isinstance(v[0], str) for v in documents.values()):
         return None
     return manifest
 
@@ -253,7 +293,7 @@ def _build(
     from kg.inference import Rules
     from kg.pipeline import build
     from kg.schema import load_ontology
-    from kg.store import fill
+    from kg.store import ONTOLOGY_GRAPH, fill
 
     result = build(data_dir=Path(data_dir) if data_dir else None, document=document, check_source=False, validate=False)
     ontology = load_ontology()
@@ -261,6 +301,7 @@ def _build(
     problem: RDFFileError | None = None
     try:
         fill(store, result.graph)
+        fill(store, result.graph, to_graph=ASSERTED_GRAPH)
         try:
             for path in extra:
                 _load_extra(store, path)
@@ -273,8 +314,10 @@ def _build(
             for update in Rules.from_ontology(ontology).updates():
                 store.update(update)
             fill(store, ontology)
+            fill(store, ontology, to_graph=ONTOLOGY_GRAPH)
             store.optimize()
-        count = len(store)
+        # What queries see (the default graph); the named graphs repeat parts of it.
+        count = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     finally:
         # Close the database (its last reference) before the directory is
         # renamed or removed, also when a --data file fails to parse.
@@ -295,6 +338,7 @@ def _load_extra(store: ox.Store, path: Path) -> None:
     check_input(path)
     try:
         store.bulk_load(path=str(path), format=fmt)
+        store.bulk_load(path=str(path), format=fmt, to_graph=ox.NamedNode(ASSERTED_GRAPH))
     except OSError as exc:
         raise RDFFileError(f"{path}: {exc.strerror or exc}") from None
     except SyntaxError as exc:

@@ -44,6 +44,16 @@ class Part(StrEnum):
     INFERRED = "inferred"
 
 
+#: Named graphs of a prepared store that keep the asserted triples and the
+#: ontology apart (the default graph holds everything, for queries), so that
+#: the explorer and ``path`` read them from the store instead of rebuilding.
+ASSERTED_GRAPH = "urn:x-linzi-kg:asserted"
+ONTOLOGY_GRAPH = "urn:x-linzi-kg:ontology"
+
+
+_NAMED = {Part.ASSERTED: ASSERTED_GRAPH, Part.ONTOLOGY: ONTOLOGY_GRAPH}
+
+
 class KnowledgeGraph:
     """The graph ready for queries.
 
@@ -95,9 +105,24 @@ class KnowledgeGraph:
             return None
         return self.texts.get(name[len(str(ID)) :].split("/", 1)[0])
 
+    def has_named_parts(self) -> bool:
+        """Whether the store keeps the asserted triples in their own named graph (a prepared store)."""
+        if self._ox is None:
+            return False
+        name = ox.NamedNode(ASSERTED_GRAPH)
+        return next(iter(self._ox.quads_for_pattern(None, None, None, name)), None) is not None
+
     def part(self, part: Part) -> Graph:
-        """One part as an rdflib graph (made on first use for a graph opened from disk)."""
+        """One part as an rdflib graph: read from the store's named graph for a
+        graph opened from disk; otherwise (the inferred part) made on first use."""
         graph = self._parts[part]
+        if graph is None and self._ox is not None and part in _NAMED:
+            from kg.storeview import store_graph
+
+            name = ox.NamedNode(_NAMED[part])
+            if next(iter(self._ox.quads_for_pattern(None, None, None, name)), None) is not None:
+                graph = store_graph(self._ox, name)
+                self._parts[part] = graph
         if graph is None:
             assert self._views is not None
             memory = self._views()
@@ -119,7 +144,12 @@ class KnowledgeGraph:
         return self.part(Part.INFERRED)
 
     def full_graph(self) -> Graph:
-        """Asserted + ontology + inferred triples in one rdflib graph (cached)."""
+        """Asserted + ontology + inferred triples in one rdflib graph (cached;
+        for a graph opened from disk, a view of the store's default graph)."""
+        if self._full is None and self._ox is not None and self._views is not None:
+            from kg.storeview import store_graph
+
+            self._full = store_graph(self._ox)
         if self._full is None:
             from kg.build import new_graph
 
@@ -139,10 +169,14 @@ class KnowledgeGraph:
         return self._ox
 
 
-def fill(store: ox.Store, *graphs: Graph) -> None:
-    """Bulk-load rdflib graphs into the default graph of ``store``."""
+def fill(store: ox.Store, *graphs: Graph, to_graph: str | None = None) -> None:
+    """Bulk-load rdflib graphs into the default graph of ``store`` (or the named graph ``to_graph``)."""
     for graph in graphs:
-        store.bulk_load(graph.serialize(format="nt", encoding="utf-8"), ox.RdfFormat.N_TRIPLES)
+        data = graph.serialize(format="nt", encoding="utf-8")
+        if to_graph is None:
+            store.bulk_load(data, ox.RdfFormat.N_TRIPLES)
+        else:
+            store.bulk_load(data, ox.RdfFormat.N_TRIPLES, to_graph=ox.NamedNode(to_graph))
 
 
 def load_graph(

@@ -505,7 +505,7 @@ def _graph_html(kg: Any, centre: str | None, depth: int) -> str:
     from visualize.network import neighbourhood, to_networkx
     from visualize.render import render_html
 
-    net = to_networkx(kg.asserted, kg.ontology, source_text=kg.source.text if kg.source else None)
+    net = to_networkx(kg.asserted, kg.ontology, source_text=lambda span: getattr(kg.text_of(span), "text", None))
     if centre is not None:
         net = neighbourhood(net, centre, depth)
     return render_html(net, title_zh=SITE_TITLE, title_en="Linzi work report knowledge graph", focus=centre)

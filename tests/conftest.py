@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -11,6 +14,14 @@ from rdflib import Graph
 from kg.pipeline import BuildResult, build
 from kg.provenance import SourceText
 from kg.resources import data_dir
+
+
+# The commands' prepared store (kg.persist.default_store) goes to a cache of
+# the test session's own, also for the CLI subprocesses that inherit it: a
+# user's cache is neither read nor written by the tests.
+_CACHE = tempfile.mkdtemp(prefix="linzi-kg-test-cache-")
+os.environ["LINZI_KG_CACHE"] = _CACHE
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -92,7 +92,7 @@ def test_mark_from_an_entity_page(client: TestClient, source) -> None:  # type: 
 
 
 def test_article_entity_page_offers_the_text(client: TestClient) -> None:
-    page = client.get("/id/source/article-text", headers=HTML).text
+    page = client.get("/id/linzi-2023/text", headers=HTML).text
     assert 'href="/article/article-text"' in page
     assert 'href="/article/article-text"' in client.get("/").text
 

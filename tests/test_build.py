@@ -153,7 +153,7 @@ def test_figures(
         graph,
         f"""
         SELECT ?v ?u ?n ?b ?c ?s WHERE {{
-          <{ID["observation/" + obs]}> sdmx-measure:obsValue ?v ; sdmx-attribute:unitMeasure ?u ;
+          <{ID["linzi-2023/observation/" + obs]}> sdmx-measure:obsValue ?v ; sdmx-attribute:unitMeasure ?u ;
             lz:normalizedValue ?n ; lz:normalizedUnit ?b ; lz:comparator ?c ; lz:valueStatus ?s .
         }}""",
     )
@@ -181,5 +181,5 @@ def test_target_beside_actual(graph: Graph) -> None:
 
 
 def test_modalities(graph: Graph) -> None:
-    assert graph.value(ID["observation/2023-air-quality-good-rate"], LZ.modality) == LZ.Striving
-    assert graph.value(ID["observation/2023-new-urban-jobs"], LZ.modality) == LZ.Planned
+    assert graph.value(ID["linzi-2023/observation/2023-air-quality-good-rate"], LZ.modality) == LZ.Striving
+    assert graph.value(ID["linzi-2023/observation/2023-new-urban-jobs"], LZ.modality) == LZ.Planned

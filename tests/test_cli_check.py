@@ -17,9 +17,9 @@ from kg.cli import main
 from kg.namespaces import DQV, ID, LZ, OA
 
 GROWTH = [
-    "observation/2023-industrial-output-growth",
-    "observation/2023-industrial-output",
-    "observation/2022-industrial-output",
+    "linzi-2023/observation/2023-industrial-output-growth",
+    "linzi-2023/observation/2023-industrial-output",
+    "linzi-2023/observation/2022-industrial-output",
 ]
 
 

@@ -110,7 +110,7 @@ PAGES = [
     "/queries/provenance",
     "/id/project/juheshun-nylon",
     "/id/article/news-article",
-    "/id/source/article-text",
+    "/id/linzi-2023/text",
     "/search?q=石化",
     "/article",
     "/id/nothing-here",

@@ -364,7 +364,7 @@ def test_draft_folder_builds_as_it_is(tmp_path: Path) -> None:
     out = tmp_path / "draft"
     r = CliRunner().invoke(main, ["ingest", str(report), "--out", str(out)])
     assert r.exit_code == 0, r.output
-    assert sorted(p.name for p in out.iterdir()) == ["context.yaml", "dataset.yaml", "figures.yaml", "projects.yaml"]
+    assert sorted(p.name for p in out.iterdir()) == ["context.yaml", "document.yaml", "figures.yaml", "projects.yaml"]
     figures = (out / "figures.yaml").read_text(encoding="utf-8")
     assert "draft: draft" in figures and "rule:" in figures and "confidence:" in figures and "review:" in figures
     built = tmp_path / "built.ttl"

@@ -39,7 +39,10 @@ def test_built_once_then_reused(tmp_path: Path) -> None:
     assert first.path == again.path
     assert builds(tmp_path / "s") == [first.path.name]
     manifest = json.loads((first.path / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["quads"] > 5000 and set(manifest["inputs"]["data"]) >= {"figures.yaml", "projects.yaml"}
+    assert manifest["quads"] > 5000 and set(manifest["inputs"]["data"]) >= {
+        "linzi-2023/figures.yaml",
+        "shared/places.yaml",
+    }
 
 
 def canonical_graph(graph: Graph) -> Graph:
@@ -68,7 +71,10 @@ def test_rebuilt_when_the_data_changes_and_old_build_removed(tmp_path: Path, dat
     second = prepare_store(root, data_dir=data_copy)
     assert second.built and second.path != first.path
     assert builds(root) == [second.path.name]
-    assert second.manifest["inputs"]["data"]["figures.yaml"] != first.manifest["inputs"]["data"]["figures.yaml"]
+    assert (
+        second.manifest["inputs"]["data"]["linzi-2023/figures.yaml"]
+        != first.manifest["inputs"]["data"]["linzi-2023/figures.yaml"]
+    )
 
 
 def test_extra_data_and_its_entailments(tmp_path: Path) -> None:

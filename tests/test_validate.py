@@ -16,7 +16,7 @@ from kg.export import Format, serialize
 from kg.namespaces import ID, LZ, OA, PROV, SDMX_ATTR, SDMX_DIM
 from kg.validate import shacl_violations
 
-OBS = ID["observation/2022-industrial-output"]
+OBS = ID["linzi-2023/observation/2022-industrial-output"]
 PROJECT = ID["project/louyuan-school"]
 
 
@@ -57,7 +57,7 @@ def span_outside(g: Graph) -> None:
 
 
 def statement_without_span(g: Graph) -> None:
-    g.remove((ID["statement/juheshun-nylon.carriedOutBy.juheshun"], PROV.wasDerivedFrom, None))
+    g.remove((ID["linzi-2023/statement/juheshun-nylon.carriedOutBy.juheshun"], PROV.wasDerivedFrom, None))
 
 
 def figure_without_span(g: Graph) -> None:
@@ -110,7 +110,7 @@ def test_cli_validate_reports_and_fails_on_a_planted_file(graph: Graph, tmp_path
     # Removing the classification also orphans its editorial statement: 3.
     assert "SHACL: 3 violation(s)" in result.output
     assert (
-        "observation/2022-industrial-output> sdmx-attribute:unitMeasure: a figure needs exactly one unit"
+        "linzi-2023/observation/2022-industrial-output> sdmx-attribute:unitMeasure: a figure needs exactly one unit"
         in result.output
     )
     assert "project/louyuan-school>: a project needs a link" in result.output

@@ -63,13 +63,13 @@ def test_checks_page_lists_the_linzi_finding(client: TestClient) -> None:
     "figure", ["2023-industrial-output-growth", "2023-industrial-output", "2022-industrial-output"]
 )
 def test_each_figure_page_shows_its_finding(client: TestClient, figure: str) -> None:
-    page = client.get(f"/id/observation/{figure}", headers={"Accept": "text/html"})
+    page = client.get(f"/id/linzi-2023/observation/{figure}", headers={"Accept": "text/html"})
     assert page.status_code == 200
     assert "<h2>一致性检查 Checks</h2>" in page.text and "industrial-output-growth" in page.text
     # Both other figures are linked from the finding.
     others = {"2023-industrial-output-growth", "2023-industrial-output", "2022-industrial-output"} - {figure}
     for other in others:
-        assert f'href="/id/observation/{other}"' in page.text
+        assert f'href="/id/linzi-2023/observation/{other}"' in page.text
 
 
 def test_followup_page(client: TestClient) -> None:

@@ -9,7 +9,7 @@ left out unless asked for.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -101,9 +101,14 @@ def _group(types: Iterable[URIRef]) -> tuple[str, str, str, str]:
     return "other", "其他", "Other", "#7f7f7f"
 
 
-def _spans(graph: Graph, node: URIRef, text: str | None) -> list[dict[str, Any]]:
+#: The text of a span's document, by the span's IRI (None: not at hand).
+TextOf = Callable[[Any], str | None]
+
+
+def _spans(graph: Graph, node: URIRef, text_of: TextOf | None) -> list[dict[str, Any]]:
     out = []
     for span in graph.objects(node, PROV.wasDerivedFrom):
+        text = text_of(span) if text_of is not None else None
         selector = graph.value(span, OA.hasSelector)
         start, end = graph.value(selector, OA.start), graph.value(selector, OA.end)
         if start is None or end is None:
@@ -121,7 +126,7 @@ def to_networkx(
     ontology: Graph | None = None,
     *,
     options: Options = Options(),
-    source_text: str | None = None,
+    source_text: str | TextOf | None = None,
 ) -> nx.MultiDiGraph:
     """The drawable network of ``graph`` (asserted triples; ``ontology`` gives
     class and property labels). Node attributes: ``label_zh``, ``label_en``,
@@ -134,6 +139,8 @@ def to_networkx(
     '聚合顺'
     """
     labels_graph = ontology if ontology is not None else Graph()
+    # One text, or a function giving each span's own document's text.
+    text_of: TextOf | None = (lambda _span: source_text) if isinstance(source_text, str) else source_text
     # Entities: what the article names (lz:sourceTerm), and any other labelled
     # resource a user adds with --data, except schema, provenance and figures.
     not_entities = {QB.Observation, OA.SpecificResource, OA.TextPositionSelector, RDF.Statement, LZ.SourceText}
@@ -177,7 +184,7 @@ def to_networkx(
             classes=sorted(curie(t) for t in types),
             facts=facts,
             figures=[],
-            spans=_spans(graph, node, source_text),
+            spans=_spans(graph, node, text_of),
         )
     # Figures folded into the entity they are about (else their area).
     by_entity: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -197,7 +204,7 @@ def to_networkx(
             "value": str(canonical(graph.value(fig, SDMX_MEASURE.obsValue)) or ""),
             "unit_zh": _labels(labels_graph, unit)[0] if isinstance(unit, URIRef) else "",
             "unit_en": _labels(labels_graph, unit)[1] if isinstance(unit, URIRef) else "",
-            "spans": _spans(graph, fig, source_text),
+            "spans": _spans(graph, fig, text_of),
         }
         if target is not None and str(target) in net:
             by_entity[str(target)].append(entry)

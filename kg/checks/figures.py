@@ -174,13 +174,13 @@ def fetch_figures(kg: KnowledgeGraph, *, texts: dict[str, SourceText] | None = N
     """Every figure of the graph, in a stable order (area, indicator, year, IRI).
 
     ``texts`` maps a text's SHA-256 to the text, to give each span its
-    sentence; the graph's own article is always included when attached.
+    sentence; the texts of the graph's own documents are always included when found.
     """
     from kg.sparql import select_values
 
     sources = dict(texts or {})
-    if kg.source is not None:
-        sources.setdefault(kg.source.sha256, kg.source)
+    for own in kg.texts.values():
+        sources.setdefault(own.sha256, own)
     labels: dict[str, str] = {}
     for row in select_values(kg, LABELS_QUERY):
         labels.setdefault(str(row["thing"]), str(row["label"]))

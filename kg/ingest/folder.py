@@ -1,6 +1,6 @@
 """Write a draft as an authoring data folder that ``linzi-kg build`` accepts as it is.
 
-``linzi-kg ingest TEXT --out DIR`` writes ``dataset.yaml`` (the source text
+``linzi-kg ingest TEXT --out DIR`` writes ``document.yaml`` (the source text
 and its digest), ``context.yaml`` (the report, places, bodies, people, posts),
 ``projects.yaml`` (enterprises, parks, projects, works, groups) and
 ``figures.yaml`` (indicators and figures) in the format of ``kg/data``. Every
@@ -244,7 +244,16 @@ def draft_files(draft: Draft, text: TextMap, *, source: Path, folder: Path) -> d
     for fig in draft.figures:
         f.figure(fig, area)
     raw = source.read_bytes()
+    area_type = _TYPE_NAMES.get(entity_class(places[0])) if places else None
     meta = {
+        "document": {
+            "id": _document_id(folder),
+            "title": {"zh": f"{source.name} 草稿", "en": f"Draft of {source.name}"},
+            "kind": "work-report",
+            "area": area or report_id,
+            "level": _LEVELS.get(area_type or "", "other"),
+            "reportYear": draft.report_year,
+        },
         "dataset": {
             "title": {"zh": f"{source.name} 草稿", "en": f"Draft of {source.name}"},
             "description": {"en": "Drafted by linzi-kg ingest; every record is a draft until reviewed."},
@@ -260,11 +269,23 @@ def draft_files(draft: Draft, text: TextMap, *, source: Path, folder: Path) -> d
     }
     head = {"source": source, "folder": folder}
     return {
-        "dataset.yaml": _dump(meta, "数据集与源文本 / the draft's dataset and source text", "its digest", head),
+        "document.yaml": _dump(meta, "文档与源文本 / the draft's document and source text", "its digest", head),
         "context.yaml": _dump({"records": f.context}, "背景 / report, places, bodies, people", "context", head),
         "projects.yaml": _dump({"records": f.projects}, "项目 / enterprises, parks, projects", "works", head),
         "figures.yaml": _dump({"records": f.figures}, "指标与数据 / indicators and figures", "figures", head),
     }
+
+
+#: A draft's level from its area's type; "other" where the type does not say.
+_LEVELS = {"Province": "province", "City": "city", "District": "district"}
+
+
+def _document_id(folder: Path) -> str:
+    """The draft's document id: its folder's name as a slug (``drafts/Zibo 2023`` -> ``zibo-2023``)."""
+    from kg import model
+
+    slug = re.sub(r"[^a-z0-9]+", "-", folder.name.lower()).strip("-")
+    return slug if slug and slug not in model.RESERVED_DOCUMENT_IDS else "draft"
 
 
 def _dump(doc: dict[str, Any], title: str, what: str, head: dict[str, Path]) -> str:

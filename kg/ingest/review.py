@@ -84,7 +84,7 @@ class DraftFolder:
         except OSError as err:
             raise ReviewError(f"{source}: cannot read: {err.strerror or err}") from None
         if source_info and source_info.get("sha256") != hashlib.sha256(raw).hexdigest():
-            raise ReviewError(f"{source}: not the text this draft was made from (SHA-256 differs from dataset.yaml)")
+            raise ReviewError(f"{source}: not the text this draft was made from (SHA-256 differs from document.yaml)")
         try:
             self.text = raw.decode("utf-8")
         except UnicodeDecodeError:
