@@ -20,7 +20,6 @@ from kg.namespaces import LZ
 from kg.provenance import editorial_triples
 from kg.store import KnowledgeGraph
 
-
 _EDGES = """
 SELECT ?s ?p ?o WHERE { GRAPH <%(g)s> {
   ?s ?p ?o .

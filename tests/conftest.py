@@ -15,7 +15,6 @@ from kg.pipeline import BuildResult, build
 from kg.provenance import SourceText
 from kg.resources import data_dir
 
-
 # The commands' prepared store (kg.persist.default_store) goes to a cache of
 # the test session's own, also for the CLI subprocesses that inherit it: a
 # user's cache is neither read nor written by the tests.
