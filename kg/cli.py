@@ -1136,6 +1136,7 @@ def _counts(text: str) -> tuple[int, ...]:
 )
 @click.option("--no-rdflib", is_flag=True, help="Skip rdflib's engine.")
 @click.option("--no-endpoint", is_flag=True, help="Skip the Oxigraph server and the serve throughput runs.")
+@click.option("--no-explore", is_flag=True, help="Skip `query` and `path` end to end and the entity page.")
 @click.option(
     "--clients", default="1,8", show_default=True, metavar="N,...", help="Concurrent clients for the throughput runs."
 )
@@ -1164,6 +1165,7 @@ def bench(
     load_cap: float,
     no_rdflib: bool,
     no_endpoint: bool,
+    no_explore: bool,
     clients: str,
     seconds: float,
     seed: int,
@@ -1190,6 +1192,7 @@ def bench(
         load_cap=load_cap,
         rdflib=not no_rdflib,
         endpoint=not no_endpoint,
+        explore=not no_explore,
         clients=_counts(clients),
         seconds=seconds,
         seed=seed,

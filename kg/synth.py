@@ -66,11 +66,11 @@ def report_lines(base: list[str], index: int, seed: int) -> Iterator[str]:
 
 
 def base_lines(graph: Graph | None = None) -> list[str]:
-    """The Linzi graph (asserted triples) as sorted N-Triples lines."""
+    """The Linzi document's graph (asserted triples) as sorted N-Triples lines."""
     if graph is None:
         from kg.pipeline import build
 
-        graph = build(check_source=False, validate=False).graph
+        graph = build(document="linzi-2023", check_source=False, validate=False).graph
     text = graph.serialize(format="nt", encoding="utf-8").decode("utf-8")
     return sorted(line for line in text.splitlines() if line.strip())
 

@@ -105,6 +105,39 @@ def queries(
     return out
 
 
+def page(store: str | None, data: list[str], path: str, repeats: int) -> dict[str, Any]:
+    """An entity page of the explorer on the graph opened from ``store``: the first and the median of the rest."""
+    import asyncio
+
+    import httpx
+
+    from kg.server import create_app
+    from kg.store import load_graph
+
+    app = create_app(load_graph(store=store, extra=data))
+
+    async def run() -> list[float]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+            times = []
+            for _ in range(repeats + 1):
+                started = time.perf_counter()
+                response = await client.get(path, headers={"accept": "text/html"})
+                times.append(time.perf_counter() - started)
+                if response.status_code != 200:
+                    raise SystemExit(f"{path}: HTTP {response.status_code}")
+            return times
+
+    times = asyncio.run(run())
+    return {
+        "path": path,
+        "first_ms": round(times[0] * 1000, 1),
+        "median_ms": round(statistics.median(times[1:]) * 1000, 1),
+        "runs": repeats,
+        "peak_mb": peak_mb(),
+    }
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m kg.bench.probe", description=__doc__)
     sub = parser.add_subparsers(dest="what", required=True)
@@ -118,9 +151,16 @@ def main(argv: list[str] | None = None) -> None:
     q.add_argument("--repeats", type=int, default=5)
     q.add_argument("--cap", type=float, default=10.0)
     q.add_argument("--load-cap", type=float, default=300.0)
+    pg = sub.add_parser("page")
+    pg.add_argument("--store", default=None)
+    pg.add_argument("--data", action="append", default=[])
+    pg.add_argument("--path", default="/id/enterprise/juheshun")
+    pg.add_argument("--repeats", type=int, default=20)
     args = parser.parse_args(argv)
     if args.what == "build":
         result = build(args.store, args.data)
+    elif args.what == "page":
+        result = page(args.store, args.data, args.path, args.repeats)
     else:
         result = queries(args.engine, args.store, args.data, args.repeats, args.cap, args.load_cap)
     json.dump(result, sys.stdout)

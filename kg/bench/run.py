@@ -41,6 +41,7 @@ class BenchConfig:
     load_cap: float = 120.0
     rdflib: bool = True
     endpoint: bool = True
+    explore: bool = True
     clients: tuple[int, ...] = (1, 8)
     seconds: float = 10.0
     # A typical answer (17 rows for Linzi, growing with the reports) and a
@@ -134,17 +135,55 @@ def _capped_median(func: Callable[[], object], repeats: int, cap: float) -> dict
     return {"median_ms": round(statistics.median(times) * 1000, 3), "runs": len(times)}
 
 
-def _cli_seconds(store: Path, name: str, runs: int) -> float:
+def _command() -> list[str]:
     script = Path(sys.executable).parent / "linzi-kg"
-    command = [str(script)] if script.exists() else [sys.executable, "-m", "kg"]
-    command += ["query", name, "--store", str(store)]
-    subprocess.run(command, capture_output=True, check=True)  # noqa: S603 - builds the store once
-    times = []
+    return [str(script)] if script.exists() else [sys.executable, "-m", "kg"]
+
+
+# Runs a command and prints its peak resident memory (KB on Linux), so that
+# each command's memory is its own and not the benchmark's.
+_PEAK = (
+    "import resource, subprocess, sys; "
+    "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE); "
+    "sys.stderr.write(r.stderr.decode()[-500:]) if r.returncode else None; "
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss); sys.exit(r.returncode)"
+)
+
+
+def _cli_runs(args: list[str], runs: int, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Median wall time end to end and peak memory of a ``linzi-kg`` command (after one run that prepares the store)."""
+    command = [sys.executable, "-c", _PEAK, *_command(), *args]
+    environ = {**os.environ, **(env or {})}
+    first = subprocess.run(command, capture_output=True, text=True, env=environ)  # noqa: S603
+    if first.returncode != 0:
+        raise BenchError(f"linzi-kg {' '.join(args)} failed: {first.stderr.strip()[-300:]}")
+    times, peaks = [], []
     for _ in range(runs):
         started = time.perf_counter()
-        subprocess.run(command, capture_output=True, check=True)  # noqa: S603
+        done = subprocess.run(command, capture_output=True, text=True, check=True, env=environ)  # noqa: S603
         times.append(time.perf_counter() - started)
-    return round(statistics.median(times), 3)
+        peaks.append(int(done.stdout.strip().splitlines()[-1]) / 1024)
+    return {"median_s": round(statistics.median(times), 3), "peak_mb": round(max(peaks), 1), "runs": runs}
+
+
+def _cli_seconds(work: Path, name: str, runs: int) -> float:
+    """``linzi-kg query NAME`` with no options: the prepared store in the cache (here under ``work``)."""
+    cache = work / "cache"
+    shutil.rmtree(cache, ignore_errors=True)
+    result = _cli_runs(["query", name], runs, env={"LINZI_KG_CACHE": str(cache)})
+    return float(result["median_s"])
+
+
+def _explore(store: Path, synth: Path, config: BenchConfig) -> dict[str, Any]:
+    """``query`` beside ``path`` (time, memory) and an entity page, on a store of synthetic reports."""
+    data = ["--store", str(store), "--data", str(synth)]
+    out: dict[str, Any] = {
+        "query": _cli_runs(["query", config.cli_query, *data], config.cli_runs),
+        "path": _cli_runs(["path", "聚合顺", "临淄区", *data], config.cli_runs),
+    }
+    out["path_memory_ratio"] = round(out["path"]["peak_mb"] / out["query"]["peak_mb"], 2)
+    out["entity_page"] = _probe(["page", "--store", str(store), "--data", str(synth)])
+    return out
 
 
 def _endpoint(
@@ -216,10 +255,8 @@ def run_benchmark(config: BenchConfig, *, log: Log = print) -> dict[str, Any]:
         "config": {k: (str(v) if isinstance(v, Path) else v) for k, v in asdict(config).items()},
         "sizes": [],
     }
-    linzi_store = work / "store-linzi"
-    shutil.rmtree(linzi_store, ignore_errors=True)
-    log(f"linzi-kg query {config.cli_query} --store: {config.cli_runs} runs")
-    results["cli_query_s"] = _cli_seconds(linzi_store, config.cli_query, config.cli_runs)
+    log(f"linzi-kg query {config.cli_query} (no options: the prepared store): {config.cli_runs} runs")
+    results["cli_query_s"] = _cli_seconds(work, config.cli_query, config.cli_runs)
     previous_rdflib: tuple[int, float] | None = None
     for n in sorted(set(config.sizes)):
         row: dict[str, Any] = {"reports": n}
@@ -247,6 +284,9 @@ def run_benchmark(config: BenchConfig, *, log: Log = print) -> dict[str, Any]:
                 previous_rdflib = (n, row["rdflib"]["load_s"])
             else:
                 previous_rdflib = (n, config.load_cap * 2)
+        if config.explore:
+            log(f"[{n} reports] query and path end to end, an entity page")
+            row["explore"] = _explore(store, synth, config)
         if config.endpoint:
             log(f"[{n} reports] Oxigraph server endpoint and serve throughput")
             prepared = prepare_store(store, extra=[synth])
