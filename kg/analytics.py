@@ -9,7 +9,9 @@ figures are left out, so a path explains itself in the article's terms.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Iterable
 from itertools import pairwise
+from typing import Any
 
 import networkx as nx
 from rdflib import Graph, URIRef
@@ -20,19 +22,6 @@ from kg.namespaces import LZ
 from kg.provenance import editorial_triples
 from kg.store import KnowledgeGraph
 
-_EDGES = """
-SELECT ?s ?p ?o WHERE { GRAPH <%(g)s> {
-  ?s ?p ?o .
-  FILTER (isIRI(?o) && ?s != ?o)
-  FILTER EXISTS { ?o <%(term)s> ?t2 }
-  FILTER EXISTS { ?s <%(term)s> ?t1 }
-} }"""
-_ENTITIES = """
-SELECT ?s (SAMPLE(?zh) AS ?labelZh) (SAMPLE(?en) AS ?labelEn) WHERE { GRAPH <%(g)s> {
-  ?s <%(term)s> ?t .
-  OPTIONAL { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?zh FILTER (lang(?zh) = "zh") }
-  OPTIONAL { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?en FILTER (lang(?en) = "en") }
-} } GROUP BY ?s"""
 _EDITORIAL = """
 SELECT ?s ?p ?o WHERE { GRAPH <%(g)s> {
   { ?s <%(classified)s> ?o . BIND (<%(classified)s> AS ?p) }
@@ -44,11 +33,15 @@ SELECT ?s ?p ?o WHERE { GRAPH <%(g)s> {
 
 
 def store_entity_network(kg: KnowledgeGraph, *, editorial: bool = False) -> nx.MultiDiGraph:
-    """:func:`entity_network` of a graph opened from a store, by SPARQL on its
-    asserted triples: no rdflib copy of the graph is made."""
+    """:func:`entity_network` of a graph opened from a store, by index lookups
+    and SPARQL on its asserted triples: no rdflib copy of the graph is made.
+    Nodes carry no labels here (:func:`label_nodes` adds them where needed)."""
+    import pyoxigraph as ox
+
     from kg.store import ASSERTED_GRAPH
 
     store = kg.oxigraph()
+    graph = ox.NamedNode(ASSERTED_GRAPH)
     args = {
         "g": ASSERTED_GRAPH,
         "term": str(LZ.sourceTerm),
@@ -56,18 +49,47 @@ def store_entity_network(kg: KnowledgeGraph, *, editorial: bool = False) -> nx.M
         "editorial": str(LZ.EditorialStatement),
     }
     net = nx.MultiDiGraph()
-    for row in store.query(_ENTITIES % args):  # type: ignore[union-attr]
-        node = URIRef(row[0].value)
-        zh, en = row[1], row[2]
-        net.add_node(node, label=zh.value if zh is not None else str(node), label_en=en.value if en is not None else "")
+    for quad in store.quads_for_pattern(None, ox.NamedNode(str(LZ.sourceTerm)), None, graph):
+        net.add_node(URIRef(str(quad.subject.value)))  # type: ignore[union-attr]
     skip = set()
     if not editorial:
         skip = {(r[0].value, r[1].value, r[2].value) for r in store.query(_EDITORIAL % args)}  # type: ignore[union-attr]
-    for row in store.query(_EDGES % args):  # type: ignore[union-attr]
-        s, p, o = row[0].value, row[1].value, row[2].value
-        if (s, p, o) not in skip:
-            net.add_edge(URIRef(s), URIRef(o), key=URIRef(p), predicate=URIRef(p))
+    nodes = {str(n) for n in net.nodes}
+    # The relations of the model (every link field, every object property of
+    # the ontology), each read from the predicate's index: scanning every
+    # triple of a large store for entity-to-entity links takes a second.
+    for predicate in sorted(_relations(store)):
+        p = ox.NamedNode(predicate)
+        for quad in store.quads_for_pattern(None, p, None, graph):
+            s, o = quad.subject.value, quad.object.value  # type: ignore[union-attr]
+            if s != o and s in nodes and o in nodes and (s, predicate, o) not in skip:
+                net.add_edge(URIRef(s), URIRef(o), key=URIRef(predicate), predicate=URIRef(predicate))
     return net
+
+
+def _relations(store: Any) -> set[str]:
+    import pyoxigraph as ox
+    from rdflib.namespace import OWL, RDF
+
+    from kg import model
+    from kg.store import ONTOLOGY_GRAPH
+
+    found = {str(spec.predicate) for spec in model.LINK_FIELDS.values()}
+    kinds = (ox.NamedNode(str(OWL.ObjectProperty)),)
+    for kind in kinds:
+        for quad in store.quads_for_pattern(None, ox.NamedNode(str(RDF.type)), kind, ox.NamedNode(ONTOLOGY_GRAPH)):
+            found.add(quad.subject.value)
+    found.discard(str(LZ.sourceTerm))
+    return found
+
+
+def label_nodes(net: nx.MultiDiGraph, graph: KnowledgeGraph | Graph, nodes: Iterable[URIRef]) -> None:
+    """Give ``nodes`` of ``net`` their ``label`` and ``label_en`` (when missing)."""
+    for node in nodes:
+        data = net.nodes[node]
+        if "label" not in data:
+            data["label"] = label(graph, node, "zh") or str(node)
+            data["label_en"] = label(graph, node, "en") or ""
 
 
 def network_of(kg: KnowledgeGraph, *, editorial: bool = False) -> nx.MultiDiGraph:

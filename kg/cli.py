@@ -837,13 +837,14 @@ def path(
     states are walked unless --editorial is given. Example:
     linzi-kg path 聚合顺 临淄区
     """
-    from kg.analytics import describe_path, network_of, shortest_path
+    from kg.analytics import describe_path, label_nodes, network_of, shortest_path
     from kg.lookup import find_entity
 
     graph = _load(data_dir, source, extra, store)
     start, end = find_entity(graph, a), find_entity(graph, b)
     net = network_of(graph, editorial=editorial)
     steps = shortest_path(net, start, end)
+    label_nodes(net, graph, {start, end, *(s.source for s in steps), *(s.target for s in steps)})
     key = "label" if lang == "zh" else "label_en"
     names = {node: data.get(key) or data.get("label") or str(node) for node, data in net.nodes(data=True)}
     from kg.schema import load_ontology
@@ -865,11 +866,12 @@ def central(
     store: Path | None,
 ) -> None:
     """Rank entities by betweenness centrality in the network of stated relations."""
-    from kg.analytics import centrality, network_of
+    from kg.analytics import centrality, label_nodes, network_of
 
     graph = _load(data_dir, source, extra, store)
     net = network_of(graph)
     ranked = centrality(net, top=top)
+    label_nodes(net, graph, [node for node, _, _ in ranked])
     key = "label" if lang == "zh" else "label_en"
     for rank, (node, score, degree) in enumerate(ranked, start=1):
         name = net.nodes[node].get(key) or net.nodes[node].get("label") or node

@@ -55,6 +55,31 @@ _NAMES_QUERY = f"""SELECT ?node ?name WHERE {{
 }}"""
 
 
+def _exact_in_store(kg: KnowledgeGraph, text: str) -> URIRef | None:
+    """The one entity whose name is exactly ``text`` (or whose IRI it is), by
+    index lookups: on a large store, reading every name takes a second."""
+    import pyoxigraph as ox
+
+    store = kg.oxigraph()
+    term = ox.NamedNode(str(LZ.sourceTerm))
+    if not any(ch.isspace() or ch in '<>"{}|^`\\' for ch in text):
+        for iri in (text, str(ID) + text):
+            try:
+                node = ox.NamedNode(iri)
+            except ValueError:
+                continue
+            if next(iter(store.quads_for_pattern(node, term, None)), None) is not None:
+                return URIRef(iri)
+    found: set[str] = set()
+    for literal in (ox.Literal(text, language="zh"), ox.Literal(text, language="en"), ox.Literal(text)):
+        for prop in _NAME_PROPS:
+            for quad in store.quads_for_pattern(None, ox.NamedNode(str(prop)), literal):
+                subject = quad.subject
+                if isinstance(subject, ox.NamedNode) and next(iter(store.quads_for_pattern(subject, term, None)), None):
+                    found.add(subject.value)
+    return URIRef(found.pop()) if len(found) == 1 else None
+
+
 def _candidates(graph: Names) -> dict[URIRef, set[str]]:
     names: dict[URIRef, set[str]] = {}
     if isinstance(graph, KnowledgeGraph):
@@ -86,6 +111,10 @@ def find_entity(graph: Names, name: str) -> URIRef:
         raise EntityNotFound("an entity name must not be empty")
     if text.startswith("<") and text.endswith(">"):
         text = text[1:-1]
+    if isinstance(graph, KnowledgeGraph):
+        quick = _exact_in_store(graph, text)
+        if quick is not None:
+            return quick
     names = _candidates(graph)
     if not any(ch.isspace() or ch in '<>"{}|^`\\' for ch in text):
         for iri in (URIRef(text), URIRef(str(ID) + text)):

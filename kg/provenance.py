@@ -15,7 +15,16 @@ from typing import TYPE_CHECKING
 from kg.errors import Problem
 from kg.texts import SourceText, load_text, read_text
 
-__all__ = ["SEED_SHA256", "SourceText", "check_spans", "editorial_triples", "locate", "read_source", "says"]
+__all__ = [
+    "SEED_SHA256",
+    "SourceText",
+    "check_spans",
+    "editorial_triples",
+    "editorial_triples_of",
+    "locate",
+    "read_source",
+    "says",
+]
 
 if TYPE_CHECKING:  # the query path reads the text without loading the YAML tooling
     from rdflib import Graph, URIRef
@@ -197,6 +206,31 @@ def editorial_triples(graph: Graph) -> set[Triple]:
         subject, predicate, obj = (graph.value(stmt, x) for x in (RDF.subject, RDF.predicate, RDF.object))
         if isinstance(subject, URIRef) and isinstance(predicate, URIRef) and isinstance(obj, URIRef):
             found.add((subject, predicate, obj))
+    return found
+
+
+def editorial_triples_of(graph: Graph, node: URIRef) -> set[Triple]:
+    """:func:`editorial_triples` that have ``node`` at one end: an entity page
+    needs these alone, not a pass over the whole graph."""
+    from rdflib import URIRef
+    from rdflib.namespace import RDF
+
+    from kg.namespaces import LZ
+
+    found: set[Triple] = set()
+    for o in graph.objects(node, LZ.classifiedUnder):
+        if isinstance(o, URIRef):
+            found.add((node, LZ.classifiedUnder, o))
+    for s in graph.subjects(LZ.classifiedUnder, node):
+        if isinstance(s, URIRef):
+            found.add((s, LZ.classifiedUnder, node))
+    for role in (RDF.subject, RDF.object):
+        for stmt in graph.subjects(role, node):
+            if (stmt, RDF.type, LZ.EditorialStatement) not in graph:
+                continue
+            subject, predicate, obj = (graph.value(stmt, x) for x in (RDF.subject, RDF.predicate, RDF.object))
+            if isinstance(subject, URIRef) and isinstance(predicate, URIRef) and isinstance(obj, URIRef):
+                found.add((subject, predicate, obj))
     return found
 
 

@@ -22,7 +22,7 @@ from kg import __version__
 from kg.errors import KGError, UsageError
 from kg.load import offset
 from kg.namespaces import ID, LZ, OA, PROV, QB, SDMX_ATTR, SDMX_DIM, SDMX_MEASURE, SKOS
-from kg.provenance import editorial_triples
+from kg.provenance import editorial_triples_of
 from kg.stats import curie
 
 SITE_TITLE = "临淄区政府工作报告知识图谱"
@@ -356,7 +356,7 @@ async def entity(request: Request) -> Response:
         return Response(body, media_type=media_type, headers={"Vary": "Accept"})
     facts, outgoing, incoming = [], [], []
     skip = {RDFS.label, RDF.type, PROV.wasDerivedFrom}
-    editorial = editorial_triples(kg.asserted)
+    editorial = editorial_triples_of(kg.asserted, node)
     for p, o in sorted(kg.asserted.predicate_objects(node)):
         if p in skip:
             continue
