@@ -8,8 +8,8 @@ figures are left out, so a path explains itself in the article's terms.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Iterable
+from dataclasses import dataclass
 from itertools import pairwise
 from typing import Any
 
