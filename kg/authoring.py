@@ -1070,6 +1070,17 @@ def load_corpus(directory: str | os.PathLike[str] | None = None) -> Corpus:
             reader.check_references()
         problems += reader.problems
         corpus.shared = {k: e for k, e in reader.data.entities.items()}
+    for stray in _yaml_files(root):
+        problems.append(
+            Problem(
+                _display(stray),
+                None,
+                None,
+                None,
+                f"a data file at the top of the data directory belongs to no document; move it into a "
+                f"document's folder or into {SHARED_FOLDER}/",
+            )
+        )
     folders = sorted(p for p in root.iterdir() if p.is_dir() and p.name != SHARED_FOLDER and not p.name.startswith("."))
     if not folders:
         problems.append(Problem(_display(root), None, None, None, "no document folders (each with a document.yaml)"))

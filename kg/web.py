@@ -147,7 +147,10 @@ async def home(request: Request) -> Response:
                 "year": str(kg.asserted.value(doc, LZ.reportYear) or ""),
                 "kind": str(kg.asserted.value(doc, LZ.documentKind) or ""),
                 "figures": sum(1 for _ in kg.asserted.subjects(QB.dataSet, figures_ds)),
-                "note": f"sha256 {str(kg.asserted.value(text_node, LZ.sha256))[:16]}…" if text_node else "",
+                "note": f"{kg.asserted.value(text_node, LZ.fileName)} · sha256 "
+                f"{str(kg.asserted.value(text_node, LZ.sha256))[:16]}…"
+                if text_node
+                else "",
             }
         )
     classes = [c for c in stats.classes if c.curie.startswith(("lz:", "schema:", "org:", "qb:"))]

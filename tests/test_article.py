@@ -93,8 +93,8 @@ def test_mark_from_an_entity_page(client: TestClient, source) -> None:  # type: 
 
 def test_article_entity_page_offers_the_text(client: TestClient) -> None:
     page = client.get("/id/linzi-2023/text", headers=HTML).text
-    assert 'href="/article/article-text"' in page
-    assert 'href="/article/article-text"' in client.get("/").text
+    assert 'href="/article/linzi-2023"' in page
+    assert 'href="/article/linzi-2023"' in client.get("/").text
 
 
 @pytest.mark.parametrize("path", ["/article/nothing", "/article/%3Cb%3E", "/article/..%2f..%2fetc"])

@@ -220,3 +220,11 @@ def test_text_not_found_names_the_search_path(tiny: tuple[Path, Path]) -> None:
     result = CliRunner().invoke(main, ["build", "--data-dir", str(root)])
     assert result.exit_code != 0
     assert "source text tiny.txt" in result.output and "--sources DIR" in result.output
+
+
+def test_a_yaml_file_outside_every_document_is_refused(tmp_path: Path) -> None:
+    root = tmp_path / "data"
+    shutil.copytree(data_dir(), root)
+    (root / "extra.yaml").write_text("records: []\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"extra\.yaml: a data file at the top of the data directory belongs to no"):
+        load_corpus(root)

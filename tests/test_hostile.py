@@ -319,7 +319,7 @@ def _data_copy(tmp_path: Path, extra: str) -> Path:
 
     target = tmp_path / "data"
     shutil.copytree(DATA, target)
-    (target / "zz-hostile.yaml").write_text(extra, encoding="utf-8")
+    (target / "linzi-2023" / "zz-hostile.yaml").write_text(extra, encoding="utf-8")
     return target
 
 
@@ -734,7 +734,7 @@ def test_every_entity_page_answers_without_none_links(front: str) -> None:
 
     graph = load_graph().full_graph()
     nodes = sorted({str(t) for triple in graph for t in triple if str(t).startswith(str(ID))})
-    assert "https://w3id.org/linzi-kg/id/dataset" in nodes
+    assert "https://w3id.org/linzi-kg/id/catalog" in nodes and "https://w3id.org/linzi-kg/id/linzi-2023" in nodes
     for node in nodes:
         status, body, _ = _get(
             front + "/id/" + urllib.parse.quote(node[len(str(ID)) :], safe="/-_."), headers={"Accept": "text/html"}

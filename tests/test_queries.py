@@ -130,7 +130,7 @@ def test_query_file_by_path(tmp_path: Path) -> None:
     ("header", "message"),
     [
         ("#+ param: x nonsense 1\n", "'param' must be NAME TYPE DEFAULT"),
-        ("#+ sentence: start\n", "'sentence' needs two variable names"),
+        ("#+ sentence: start\n", "'sentence' needs two or three variable names"),
         ("#+ title\n", "header line needs 'key: value'"),
     ],
 )

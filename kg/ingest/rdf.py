@@ -71,13 +71,15 @@ class _Writer:
     def __init__(self, draft: Draft) -> None:
         self.d = draft
         self.g = new_graph()
-        self.source = ID[f"source/draft-{draft.sha256[:16]}"]
+        # The draft is a document of its own: its IRIs are scoped like a built document's.
+        self.doc = f"draft-{draft.sha256[:8]}"
+        self.source = ID[f"{self.doc}/text"]
 
     def spans(self, node: URIRef, spans: list[Span]) -> None:
         g = self.g
         for start, end in spans:
-            res = ID[f"span/{self.d.sha256[:8]}-{start}-{end}"]
-            sel = ID[f"selector/{self.d.sha256[:8]}-{start}-{end}"]
+            res = ID[f"{self.doc}/span/{start}-{end}"]
+            sel = ID[f"{self.doc}/selector/{start}-{end}"]
             g.add((node, PROV.wasDerivedFrom, res))
             g.add((res, RDF.type, OA.SpecificResource))
             g.add((res, OA.hasSource, self.source))
@@ -100,8 +102,16 @@ class _Writer:
         g.add((self.source, LZ.fileName, Literal(d.source_name)))
         g.add((self.source, LZ.sha256, Literal(d.sha256, datatype=XSD.hexBinary)))
         g.add((self.source, LZ.characterCount, Literal(d.characters, datatype=XSD.integer)))
-        dataset = ID[f"dataset/draft-{d.sha256[:16]}"]
+        document = ID[self.doc]
+        g.add((document, RDF.type, LZ.Document))
+        g.add((document, RDFS.label, Literal(f"{d.source_name} 草稿", lang="zh")))
+        g.add((document, LZ.text, self.source))
+        g.add((document, LZ.documentKind, Literal("work-report")))
+        if d.report_year > 0:
+            g.add((document, LZ.reportYear, Literal(str(d.report_year), datatype=XSD.gYear)))
+        dataset = ID[f"{self.doc}/dataset/figures"]
         g.add((dataset, RDF.type, QB.DataSet))
+        g.add((dataset, LZ.document, document))
         g.add((dataset, QB.structure, LZ.figuresStructure))
         g.add((dataset, RDFS.label, Literal(f"{d.source_name} 草稿数据", lang="zh")))
         g.add((dataset, PROV.wasDerivedFrom, self.source))
@@ -115,7 +125,7 @@ class _Writer:
                 reasons.append(f"similar to known indicator {ind.similar_to}")
             self.draft_marks(node, "known indicator" if ind.known else "label from the clause", 0.9, reasons)
         for fig in d.figures:
-            node = ID[f"observation/draft-{d.sha256[:8]}-{fig.span[0]}-{fig.span[1]}"]
+            node = ID[f"{self.doc}/observation/{fig.span[0]}-{fig.span[1]}"]
             ind_node = ID[f"indicator/draft-{d.sha256[:8]}-{fig.indicator.id}"]
             g.add((node, RDF.type, QB.Observation))
             g.add((node, QB.dataSet, dataset))
@@ -170,7 +180,7 @@ class _Writer:
             else:
                 obj = self.entity_iri(rel.object)
             g.add((subj, pred, obj))
-            stmt = ID[f"statement/draft-{d.sha256[:8]}-{rel.id}"]
+            stmt = ID[f"{self.doc}/statement/{rel.id}"]
             g.add((stmt, RDF.type, RDF.Statement))
             g.add((stmt, RDF.subject, subj))
             g.add((stmt, RDF.predicate, pred))
