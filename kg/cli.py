@@ -130,7 +130,16 @@ def _graph_options(func: Any) -> Any:
     return _data_options(_extra_data_option(_store_option(func)))
 
 
-def _load(data_dir: Path | None, source: tuple[Path, ...], extra: tuple[Path, ...], store: Path | None) -> Any:
+def _load(
+    data_dir: Path | None,
+    source: tuple[Path, ...],
+    extra: tuple[Path, ...],
+    store: Path | None,
+    *,
+    memory_by_default: bool = False,
+) -> Any:
+    """The queryable graph for a command: from ``--store``, else the prepared
+    store in the cache, else (``--no-store``, or ``memory_by_default``) in memory."""
     from kg.persist import default_store
     from kg.store import load_graph
 
@@ -141,7 +150,7 @@ def _load(data_dir: Path | None, source: tuple[Path, ...], extra: tuple[Path, ..
 
             raise UsageError("--store and --no-store: give one of them")
         store = None
-    elif store is None:
+    elif store is None and not memory_by_default:
         store = default_store()  # None when the cache cannot be written: then in memory
     return load_graph(data_dir=data_dir, source=source, extra=list(extra), store=store, document=_document())
 
@@ -1066,7 +1075,9 @@ def serve(
     from kg.checks import read_texts
 
     read_texts(texts)  # a missing or non-UTF-8 text is an error now, not on the first check page
-    graph = _load(data_dir, source, extra, store)
+    # serve keeps the graph in memory unless --store is given: under the query workers'
+    # address-space cap, workers on the cache's store failed to start their threads.
+    graph = _load(data_dir, source, extra, store, memory_by_default=True)
     settings = Settings(
         timeout=timeout,
         row_limit=row_limit,
