@@ -492,12 +492,15 @@ def export(
 @_data_options
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
 def stats(data_dir: Path | None, source: tuple[Path, ...], as_json: bool) -> None:
-    """What the graph holds: instances per class, figures, spans, relations."""
+    """What the graph holds: instances per class, figures, spans, relations, and per document."""
     from kg.schema import load_ontology
     from kg.stats import graph_stats
 
+    from kg.documents import describe
+
     result = run_build(data_dir=data_dir, source=source, check_source=False, validate=False)
     s = graph_stats(result.graph, load_ontology())
+    per_document = {row["id"]: row["counts"] for row in describe(corpus=result.corpus)}
     if as_json:
         payload = {
             "triples": s.triples,
@@ -507,6 +510,7 @@ def stats(data_dir: Path | None, source: tuple[Path, ...], as_json: bool) -> Non
             "editorial": s.editorial,
             "facts_with_spans": s.facts_with_spans,
             "classes": {c.curie: c.count for c in s.classes},
+            "documents": per_document,
         }
         click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
         return
@@ -517,6 +521,11 @@ def stats(data_dir: Path | None, source: tuple[Path, ...], as_json: bool) -> Non
     click.echo(f"figures (qb:Observation): {s.observations}")
     click.echo(f"reified relations: {s.statements} ({s.editorial} editorial classification)")
     click.echo(f"distinct source spans: {s.spans}; nodes with a span: {s.facts_with_spans}")
+    for doc_id, c in per_document.items():
+        click.echo(
+            f"{doc_id}: {c['entities']} entities ({c['shared']} shared), {c['figures']} figures, "
+            f"{c['links']} links, {c['spans']} spans"
+        )
 
 
 @main.command()
