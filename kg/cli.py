@@ -460,7 +460,7 @@ def export(
     unless --inferred. The output is byte-identical from run to run; every
     format parses back into the same graph."""
     from kg.export import Format, serialize, write_atomic
-    from kg.resources import find_source
+    from kg.texts import find_source
 
     check = True
     if source is None:
@@ -493,10 +493,9 @@ def export(
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
 def stats(data_dir: Path | None, source: tuple[Path, ...], as_json: bool) -> None:
     """What the graph holds: instances per class, figures, spans, relations, and per document."""
+    from kg.documents import describe
     from kg.schema import load_ontology
     from kg.stats import graph_stats
-
-    from kg.documents import describe
 
     result = run_build(data_dir=data_dir, source=source, check_source=False, validate=False)
     s = graph_stats(result.graph, load_ontology())

@@ -13,7 +13,7 @@ import os
 from typing import TYPE_CHECKING
 
 from kg.errors import Problem
-from kg.texts import SourceText, load_text, read_text
+from kg.texts import SEED_SHA256, SourceText, load_text, read_text
 
 __all__ = [
     "SEED_SHA256",
@@ -32,10 +32,6 @@ if TYPE_CHECKING:  # the query path reads the text without loading the YAML tool
     from kg.authoring import Dataset, Link, Span, Where
 
     Triple = tuple[URIRef, URIRef, URIRef]
-
-
-#: The seed article's digest: the text read when no document is named.
-SEED_SHA256 = "df83b6a170740abdbaab93728fa4498e9f658298a739766132ff84ec75d28bad"
 
 
 def read_source(path: str | os.PathLike[str] | None = None, *, expected_sha256: str | None = None) -> SourceText:

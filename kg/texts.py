@@ -29,6 +29,9 @@ _PACKAGE = Path(__file__).resolve().parent
 SOURCES_ENV = "LINZI_KG_SOURCES"
 #: Older variable naming one text file; still searched.
 SOURCE_ENV = "LINZI_KG_SOURCE"
+#: The seed article: 大众日报 on Linzi's 2023 report (the text read when no document is named).
+SEED_SHA256 = "df83b6a170740abdbaab93728fa4498e9f658298a739766132ff84ec75d28bad"
+SEED_FILE_NAME = "000_4d8ee72d9e714460.txt"
 #: A text larger than this is not a report (and is not hashed while searching).
 MAX_TEXT_BYTES = 20 * 1024 * 1024
 
@@ -167,3 +170,13 @@ def load_text(sha256: str, *, name: str | None = None, sources: Iterable[PathLik
     '蔡华刚'
     """
     return read_text(find_text(sha256, name=name, sources=sources), expected_sha256=sha256)
+
+
+def find_source(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The path of the seed article text (an explicit path must exist), or :class:`SourceTextError`."""
+    if explicit is not None:
+        path = Path(explicit)
+        if not path.is_file():
+            raise SourceTextError(f"source text not found: {path} (given with --source)")
+        return path
+    return find_text(SEED_SHA256, name=SEED_FILE_NAME)

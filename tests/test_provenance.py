@@ -19,7 +19,8 @@ from kg import model
 from kg.errors import SourceTextError
 from kg.namespaces import LZ, OA, PROV, SKOS
 from kg.provenance import SourceText, locate, normalize, read_source, says
-from kg.resources import SOURCE_FILE_NAME, find_source
+from kg.texts import SEED_FILE_NAME as SOURCE_FILE_NAME
+from kg.texts import find_source
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / SOURCE_FILE_NAME
 
