@@ -44,7 +44,7 @@ def test_report_delivery(graph: Graph) -> None:
           FILTER(lang(?speaker) = "zh" && lang(?post) = "zh" && lang(?meeting) = "zh")
         }""",
     )
-    assert found == [("--02-02", "蔡华刚", "临淄区区长", "临淄区第十九届人民代表大会第二次会议")]
+    assert ("--02-02", "蔡华刚", "临淄区区长", "临淄区第十九届人民代表大会第二次会议") in found
     assert (ID["person/cai-huagang"], ORG.holds, ID["post/district-head"]) in graph
 
 

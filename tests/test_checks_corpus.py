@@ -12,14 +12,18 @@ from corpusdoc import DOCUMENTS, corpus_document
 
 from kg.checks import check
 
+#: Corpus texts that the shipped data holds as documents of its own.
+AUTHORED = {"02-zibo-2023", "05-shandong-2023-qdwb"}
+
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     from kg.store import load_graph
 
     out = tmp_path_factory.mktemp("corpus")
-    docs = [corpus_document(name, out) for name in DOCUMENTS]
-    kg = load_graph(extra=[ttl for _, ttl in docs])
+    # Zibo and Shandong are documents of the shipped data now; the others come from their gold files.
+    docs = [corpus_document(name, out) for name in DOCUMENTS if name not in AUTHORED]
+    kg = load_graph(extra=[ttl for _, ttl in docs], store=None)
     return kg, [text for text, _ in docs]
 
 
@@ -36,9 +40,13 @@ def test_no_false_alarm_in_any_corpus_document(corpus) -> None:  # type: ignore[
 def test_growth_found_by_name_with_the_implied_previous_level(corpus) -> None:  # type: ignore[no-untyped-def]
     kg, texts = corpus
     report = check(kg, texts=texts)
-    found = {f.figures[0].area: f for f in report.findings if f.rule.id == "growth-by-name"}
-    zibo = found[DOCUMENTS["02-zibo-2023"][0]]
-    assert {c.figure.wording for c in zibo.cited} == {"4500亿元", "4%"}
+    found: dict[str, list] = {}  # type: ignore[type-arg]
+    for f in report.findings:
+        if f.rule.id == "growth-by-name":
+            found.setdefault(f.figures[0].area, []).append(f)
+    zibo = next(
+        f for f in found[DOCUMENTS["02-zibo-2023"][0]] if {c.figure.wording for c in f.cited} == {"4500亿元", "4%以上"}
+    )
     assert "4326.9" in zibo.explanation and "2021" in zibo.explanation
     assert all(c.figure.spans[0].sentence for c in zibo.cited)
     assert DOCUMENTS["06-hanbin-2025"][0] in found
@@ -49,7 +57,7 @@ def test_linzi_sets_a_higher_gdp_target_than_shandong(corpus) -> None:  # type: 
 
     kg, _ = corpus
     points = {(p.area_label, p.wording) for p in comparison(kg, "地区生产总值增长率") if p.status == "target"}
-    assert {("山东省", "5%"), ("临淄区", "5.5%以上")} <= points
+    assert {("山东省", "5%以上"), ("临淄区", "5.5%以上")} <= points
     pairs = [p for p in level_pairs(kg) if p.indicator_label == "地区生产总值增长率" and p.upper_label == "山东省"]
     assert [(p.lower_label, p.compared) for p in pairs] == [("临淄区", "higher")]
 
