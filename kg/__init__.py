@@ -2,9 +2,9 @@
 
 The library holds the logic; ``kg.cli`` is a thin command-line layer over it.
 
->>> from kg.pipeline import build
+>>> from kg.rdf.pipeline import build
 >>> graph = build(validate=False).graph
->>> from kg.namespaces import ID, LZ
+>>> from kg.core.namespaces import ID, LZ
 >>> str(graph.value(ID["enterprise/qilu-petrochemical"], LZ.sourceTerm))
 '齐鲁石化'
 """

@@ -140,8 +140,8 @@ def _load(
 ) -> Any:
     """The queryable graph for a command: from ``--store``, else the prepared
     store in the cache, else (``--no-store``, or ``memory_by_default``) in memory."""
-    from kg.persist import default_store
-    from kg.store import load_graph
+    from kg.graph.persist import default_store
+    from kg.graph.store import load_graph
 
     ctx = click.get_current_context(silent=True)
     if ctx is not None and ctx.meta.get("linzi_kg.no_store"):
@@ -156,8 +156,8 @@ def _load(
 
 
 def run_build(**options: Any) -> Any:
-    """:func:`kg.pipeline.build` for the command's ``--document``."""
-    from kg.pipeline import build
+    """:func:`kg.rdf.pipeline.build` for the command's ``--document``."""
+    from kg.rdf.pipeline import build
 
     return build(document=_document(), **options)
 
@@ -178,8 +178,8 @@ def main() -> None:
 
 
 def _print_counts(result: Any) -> None:
-    from kg.schema import load_ontology
-    from kg.stats import graph_stats
+    from kg.graph.stats import graph_stats
+    from kg.rdf.ontology import load_ontology
 
     stats = graph_stats(result.graph, load_ontology())
     width = max(len(c.curie) for c in stats.classes)
@@ -195,7 +195,7 @@ def _check_warnings(graph: Any, data_dir: Path | None, source: tuple[Path, ...])
     """The consistency checks as warnings under the validation report (they never fail it)."""
     from kg.checks import check
     from kg.checks.report import to_table
-    from kg.store import as_queryable
+    from kg.graph.store import as_queryable
 
     del data_dir  # the graph is already built from it
     report = check(as_queryable(graph, source=source))
@@ -223,7 +223,7 @@ def build(data_dir: Path | None, source: tuple[Path, ...], output: Path | None) 
     """Build the graph, resolve every span against the article, run the SHACL
     shapes, and print counts per class. Fails (exit 1) on any problem, naming
     the file, line, record and field, and writes nothing."""
-    from kg.export import Format, serialize, write_atomic
+    from kg.rdf.export import Format, serialize, write_atomic
 
     result = run_build(data_dir=data_dir, source=source)
     for doc_id, text in result.texts.items():
@@ -249,14 +249,14 @@ def validate(data_dir: Path | None, source: tuple[Path, ...], graph_file: Path |
     """Run the SHACL shapes (pySHACL) and the span check, and print a readable
     report. Exit 0 when everything conforms, 1 otherwise."""
     from kg.errors import ValidationError
-    from kg.validate import ValidationReport, shacl_violations
+    from kg.rdf.shacl import ValidationReport, shacl_violations
 
     if graph_file is None:
         result = run_build(data_dir=data_dir, source=source, validate=False)
         report = result.report or ValidationReport()
         graph = result.graph
     else:
-        from kg.load import parse_file
+        from kg.rdf.load import parse_file
 
         graph = parse_file(graph_file)
         report = ValidationReport()
@@ -360,11 +360,11 @@ def check_command(
         data = (json.dumps(to_json(report, alarms_only=alarms), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
     else:
         from kg.checks.annotate import findings_graph
-        from kg.export import Format, serialize
+        from kg.rdf.export import Format, serialize
 
         data = serialize(findings_graph(report), Format(fmt))
     if output is not None:
-        from kg.export import write_atomic
+        from kg.rdf.export import write_atomic
 
         write_atomic(output, data)
         click.echo(f"wrote {output} ({len(report.findings)} findings, {len(report.alarms)} alarms)")
@@ -459,8 +459,8 @@ def export(
     """Export the graph: what the article states, without inferred triples
     unless --inferred. The output is byte-identical from run to run; every
     format parses back into the same graph."""
-    from kg.export import Format, serialize, write_atomic
-    from kg.texts import find_source
+    from kg.documents.texts import find_source
+    from kg.rdf.export import Format, serialize, write_atomic
 
     check = True
     if source is None:
@@ -471,8 +471,8 @@ def export(
             click.echo("note: source text not found; spans were not re-checked", err=True)
     graph = run_build(data_dir=data_dir, source=source, check_source=check, validate=False).graph
     if include_ontology or inferred:
-        from kg.inference import entailments
-        from kg.schema import load_ontology
+        from kg.rdf.inference import entailments
+        from kg.rdf.ontology import load_ontology
 
         ontology = load_ontology()
         extra = entailments(graph, ontology) if inferred else None
@@ -493,9 +493,9 @@ def export(
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
 def stats(data_dir: Path | None, source: tuple[Path, ...], as_json: bool) -> None:
     """What the graph holds: instances per class, figures, spans, relations, and per document."""
-    from kg.documents import describe
-    from kg.schema import load_ontology
-    from kg.stats import graph_stats
+    from kg.documents.catalog import describe
+    from kg.graph.stats import graph_stats
+    from kg.rdf.ontology import load_ontology
 
     result = run_build(data_dir=data_dir, source=source, check_source=False, validate=False)
     s = graph_stats(result.graph, load_ontology())
@@ -554,15 +554,15 @@ def locate(wording: str, document: str | None, source: Path | None, data_dir: Pa
     """Print the spans [start, end] of WORDING in a document's text, to paste
     into the YAML data. Whitespace and the ** emphasis markers are ignored when
     matching, so a name broken across a line is still found."""
+    from kg.documents.spans import locate as find_all
+    from kg.documents.spans import read_source
+    from kg.documents.texts import load_text, read_text
     from kg.errors import UsageError
-    from kg.provenance import locate as find_all
-    from kg.provenance import read_source
-    from kg.texts import load_text, read_text
 
     if source is not None:
         src = read_text(source)
     elif document is not None:
-        from kg.authoring import load_corpus
+        from kg.documents.records import load_corpus
 
         info = load_corpus(data_dir).document(document).source
         assert info is not None
@@ -584,7 +584,7 @@ def locate(wording: str, document: str | None, source: Path | None, data_dir: Pa
 def documents(data_dir: Path | None, as_json: bool) -> None:
     """List the documents of the data: id, title, kind, area and level, report
     year, text digest and file, and counts of entities, figures, links and spans."""
-    from kg.documents import describe
+    from kg.documents.catalog import describe
 
     rows = describe(data_dir=data_dir)
     if as_json:
@@ -612,7 +612,7 @@ def documents(data_dir: Path | None, as_json: bool) -> None:
 @main.command("queries")
 def list_named() -> None:
     """List the named queries with their titles and parameters."""
-    from kg.queries import list_queries
+    from kg.sparql.queries import list_queries
 
     named = list_queries()
     width = max(len(q.name) for q in named)
@@ -712,9 +712,9 @@ def query(
     project's prefixes (lz:, org:, qb:, …) are predeclared for inline queries.
     """
     from kg.errors import UsageError
-    from kg.lookup import label
-    from kg.queries import get_query, inline, parse_assignments, run
-    from kg.results import ResultFormat, render
+    from kg.graph.lookup import label
+    from kg.sparql.queries import get_query, inline, parse_assignments, run
+    from kg.sparql.results import ResultFormat, render
 
     if (name is None) == (sparql_text is None):
         raise UsageError("give a query NAME (or FILE.rq) or --sparql TEXT, not both and not neither")
@@ -724,7 +724,7 @@ def query(
     if graph_iri is not None and not endpoint:
         raise UsageError("--graph goes with --endpoint (the embedded graph has no named graphs to choose)")
     if endpoint:  # kept off the start-up path of embedded queries
-        from kg.remote import AuthScheme, credentials_from
+        from kg.sparql.remote import AuthScheme, credentials_from
 
         credentials = credentials_from(user, password, AuthScheme(auth) if auth else None)
     result = run(
@@ -788,8 +788,8 @@ def push(
     The push succeeds only when the store acknowledges it and (where its
     query endpoint is known) holds as many triples as were sent.
     """
-    from kg.remote import AuthScheme, credentials_from
-    from kg.remote import push as do_push
+    from kg.sparql.remote import AuthScheme, credentials_from
+    from kg.sparql.remote import push as do_push
 
     graph = _load(data_dir, source, extra, store)
     # The whole graph straight from the store (no rdflib copy, however large).
@@ -816,7 +816,7 @@ def _labels(graph: Any, lang: str) -> dict[Any, str]:
     """Every IRI's label in ``lang`` (else any), for printing paths."""
     from rdflib import URIRef
 
-    from kg.lookup import label
+    from kg.graph.lookup import label
 
     out: dict[Any, str] = {}
     for s in set(graph.subjects()):
@@ -854,8 +854,8 @@ def path(
     states are walked unless --editorial is given. Example:
     linzi-kg path 聚合顺 临淄区
     """
-    from kg.analytics import describe_path, label_nodes, network_of, shortest_path
-    from kg.lookup import find_entity
+    from kg.graph.analytics import describe_path, label_nodes, network_of, shortest_path
+    from kg.graph.lookup import find_entity
 
     graph = _load(data_dir, source, extra, store)
     start, end = find_entity(graph, a), find_entity(graph, b)
@@ -864,7 +864,7 @@ def path(
     label_nodes(net, graph, {start, end, *(s.source for s in steps), *(s.target for s in steps)})
     key = "label" if lang == "zh" else "label_en"
     names = {node: data.get(key) or data.get("label") or str(node) for node, data in net.nodes(data=True)}
-    from kg.schema import load_ontology
+    from kg.rdf.ontology import load_ontology
 
     click.echo(describe_path(steps, start, names, _labels(load_ontology(), lang)))
     click.echo(f"({len(steps)} link{'s' if len(steps) != 1 else ''})")
@@ -883,7 +883,7 @@ def central(
     store: Path | None,
 ) -> None:
     """Rank entities by betweenness centrality in the network of stated relations."""
-    from kg.analytics import centrality, label_nodes, network_of
+    from kg.graph.analytics import centrality, label_nodes, network_of
 
     graph = _load(data_dir, source, extra, store)
     net = network_of(graph)
@@ -958,7 +958,7 @@ def viz(
       linzi-kg viz --classes lz:Enterprise,lz:Project --data mine.ttl
     """
     from kg.errors import UsageError
-    from kg.lookup import find_entity
+    from kg.graph.lookup import find_entity
     from visualize.network import Options, neighbourhood, restrict_to_groups, to_networkx
     from visualize.render import write_html
 
@@ -1070,9 +1070,9 @@ def serve(
     import uvicorn
 
     from kg.errors import UsageError
-    from kg.frontend import FrontLimits, raise_file_limit, uvicorn_options
-    from kg.sandbox import WORKER_MEMORY_MB, worker_count
-    from kg.server import Settings, create_app
+    from kg.web.frontend import FrontLimits, raise_file_limit, uvicorn_options
+    from kg.web.sandbox import WORKER_MEMORY_MB, worker_count
+    from kg.web.server import Settings, create_app
 
     # Say so before the graph is built, and in one line, if the port is taken.
     try:
@@ -1116,7 +1116,7 @@ def synth(reports: int, seed: int, output: Path) -> None:
     spans), reproducible from --seed. Example:
     linzi-kg synth --reports 100 --seed 1 -o build/synth-100.nt
     """
-    from kg.synth import write_synthetic
+    from kg.bench.synth import write_synthetic
 
     count = write_synthetic(output, reports, seed=seed)
     click.echo(f"wrote {output} ({reports} reports, {count} triples)")
@@ -1292,8 +1292,8 @@ def ingest(
     that exists, 2 for a bad option.
     """
     from kg.errors import UsageError
-    from kg.export import Format, serialize, write_atomic
     from kg.ingest.run import ingest_file
+    from kg.rdf.export import Format, serialize, write_atomic
 
     if fmt is None and out_dir is None and gold is None:
         fmt = "turtle"

@@ -1,4 +1,4 @@
-"""Where linzi-kg finds its files: ontology, queries, authored data (texts: :mod:`kg.texts`).
+"""Where linzi-kg finds its files: ontology, queries, authored data (texts: :mod:`kg.documents.texts`).
 
 ``ontology/`` and ``queries/`` live at the top of the repository and are
 installed as package data under ``kg/`` (see pyproject.toml), so the same

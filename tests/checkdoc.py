@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
-from kg import model
+from kg.core import model
 
 ID = "https://w3id.org/linzi-kg/id/"
 

@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from kg.pipeline import BuildResult, build
-from kg.provenance import SourceText
+from kg.documents.spans import SourceText
+from kg.rdf.pipeline import BuildResult, build
 from kg.resources import data_dir
 
-# The commands' prepared store (kg.persist.default_store) goes to a cache of
+# The commands' prepared store (kg.graph.persist.default_store) goes to a cache of
 # the test session's own, also for the CLI subprocesses that inherit it: a
 # user's cache is neither read nor written by the tests.
 _CACHE = tempfile.mkdtemp(prefix="linzi-kg-test-cache-")
@@ -58,7 +58,7 @@ def replace_in(path: Path, old: str, new: str, count: int = 1) -> None:
 @pytest.fixture(scope="session")
 def kgraph():  # type: ignore[no-untyped-def]
     """The queryable graph (asserted + ontology + entailments), loaded once."""
-    from kg.store import load_graph
+    from kg.graph.store import load_graph
 
     return load_graph()
 
@@ -66,7 +66,7 @@ def kgraph():  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def stored(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     """The same graph opened from an on-disk store (``--store``), built once."""
-    from kg.store import load_graph
+    from kg.graph.store import load_graph
 
     return load_graph(store=tmp_path_factory.mktemp("store"))
 

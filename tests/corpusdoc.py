@@ -18,7 +18,7 @@ import urllib.parse
 from decimal import Decimal
 from pathlib import Path
 
-from kg import model
+from kg.core import model
 
 ID = "https://w3id.org/linzi-kg/id/"
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
@@ -40,8 +40,8 @@ def _indicators() -> dict[str, str]:
     """zh label and source term -> IRI of the Linzi graph's indicators."""
     from rdflib.namespace import RDF, RDFS
 
-    from kg.namespaces import LZ
-    from kg.pipeline import build
+    from kg.core.namespaces import LZ
+    from kg.rdf.pipeline import build
 
     g = build(check_source=False, validate=False).graph
     out: dict[str, str] = {}

@@ -10,10 +10,10 @@ import pytest
 from rdflib import URIRef
 from starlette.testclient import TestClient
 
-from kg.article import Fact, Kind, annotate, documents, facts_of, parse_mark
-from kg.namespaces import OA
-from kg.server import create_app
-from kg.store import load_graph
+from kg.core.namespaces import OA
+from kg.graph.store import load_graph
+from kg.web.article import Fact, Kind, annotate, documents, facts_of, parse_mark
+from kg.web.server import create_app
 
 HTML = {"accept": "text/html"}
 

@@ -9,10 +9,10 @@ import pytest
 from click.testing import CliRunner
 from conftest import replace_in
 
-from kg.authoring import load_dataset
 from kg.cli import main
+from kg.documents.records import load_dataset
 from kg.errors import DataError
-from kg.pipeline import build
+from kg.rdf.pipeline import build
 
 
 def problems_of(data_dir: Path, *, spans: bool = False) -> str:
@@ -284,7 +284,7 @@ def test_planted_bad_links_are_refused(data_copy: Path, file: str, old: str, new
 def test_editorial_link_is_reified_with_its_reason(graph) -> None:  # type: ignore[no-untyped-def]
     from rdflib.namespace import RDF, RDFS
 
-    from kg.namespaces import ID, LZ, PROV
+    from kg.core.namespaces import ID, LZ, PROV
 
     stmt = ID["statement/zibo.containedInPlace.shandong"]
     assert (stmt, RDF.type, LZ.EditorialStatement) in graph

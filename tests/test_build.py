@@ -8,7 +8,7 @@ import pytest
 from rdflib import BNode, Graph, Literal
 from rdflib.namespace import RDF, RDFS, XSD
 
-from kg.namespaces import ID, LZ, ORG, PREFIXES, SCHEMA, SKOS
+from kg.core.namespaces import ID, LZ, ORG, PREFIXES, SCHEMA, SKOS
 
 PREFIX = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 

@@ -87,7 +87,7 @@ def rules_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _report(tmp: Path, rules: Path, name: str, text: str, figures: list[Fig]):  # type: ignore[no-untyped-def]
-    from kg.store import load_graph
+    from kg.graph.store import load_graph
 
     txt, ttl = write_document(tmp, name, text, figures)
     report = check(load_graph(extra=[ttl]), rules=rules, texts=[txt])
@@ -299,7 +299,7 @@ def test_a_binary_rules_file_is_one_clear_error(tmp_path: Path) -> None:
 def test_a_basis_recorded_in_the_yaml_reaches_the_checks(data_copy: Path) -> None:
     from conftest import replace_in
 
-    from kg.store import load_graph
+    from kg.graph.store import load_graph
 
     # Planted in a scratch copy: 规上 (above designated size) is the scope the growth rate's sentence states.
     replace_in(
@@ -314,7 +314,7 @@ def test_a_basis_no_span_states_is_refused(data_copy: Path) -> None:
     from conftest import replace_in
 
     from kg.errors import DataError
-    from kg.pipeline import build
+    from kg.rdf.pipeline import build
 
     replace_in(
         data_copy / "linzi-2023" / "figures.yaml", "    wording: 10%以上\n", "    wording: 10%以上\n    basis: 同口径\n"

@@ -18,7 +18,7 @@ AUTHORED = {"02-zibo-2023", "05-shandong-2023-qdwb"}
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
-    from kg.store import load_graph
+    from kg.graph.store import load_graph
 
     out = tmp_path_factory.mktemp("corpus")
     # Zibo and Shandong are documents of the shipped data now; the others come from their gold files.

@@ -14,7 +14,7 @@ from rdflib import Graph, URIRef
 from test_checks import PLANTED, PLANTED_TEXT, RULES
 
 from kg.cli import main
-from kg.namespaces import DQV, ID, LZ, OA
+from kg.core.namespaces import DQV, ID, LZ, OA
 
 GROWTH = [
     "linzi-2023/observation/2023-industrial-output-growth",
@@ -174,7 +174,7 @@ def test_about_option_widens_about(tmp_path: Path) -> None:
 
 
 def test_check_runs_on_synthetic_reports_and_times_itself(tmp_path: Path) -> None:
-    from kg.synth import write_synthetic
+    from kg.bench.synth import write_synthetic
 
     nt = tmp_path / "synth-3.nt"
     write_synthetic(nt, 3, seed=1)

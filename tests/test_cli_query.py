@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import main
-from kg.queries import list_queries
+from kg.sparql.queries import list_queries
 
 
 def run(*args: str) -> tuple[int, str]:

@@ -17,8 +17,8 @@ from typing import Any
 
 import pytest
 
-from kg.authoring import Corpus, Dataset, Entity, Observation, load_corpus
-from kg.pipeline import build
+from kg.documents.records import Corpus, Dataset, Entity, Observation, load_corpus
+from kg.rdf.pipeline import build
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
 #: Document id in kg/data -> gold file stem in ../shared/corpus.

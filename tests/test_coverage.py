@@ -16,7 +16,7 @@ import yaml
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
-from kg.namespaces import ID, LZ, OA, PREFIXES, PROV, QB, SDMX_DIM, SDMX_MEASURE
+from kg.core.namespaces import ID, LZ, OA, PREFIXES, PROV, QB, SDMX_DIM, SDMX_MEASURE
 
 INVENTORY = Path(__file__).parent / "inventory" / "linzi-2023.yaml"
 ITEMS: list[dict[str, Any]] = yaml.safe_load(INVENTORY.read_text(encoding="utf-8"))["items"]

@@ -45,7 +45,7 @@ def test_two_setup_commands() -> None:
 
 
 def test_every_named_query_is_in_the_readme() -> None:
-    from kg.queries import list_queries
+    from kg.sparql.queries import list_queries
 
     for q in list_queries():
         assert f"| `{q.name}` |" in README, q.name

@@ -14,8 +14,8 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from kg.authoring import load_corpus
 from kg.cli import main
+from kg.documents.records import load_corpus
 from kg.errors import DataError
 from kg.resources import data_dir
 
@@ -141,8 +141,8 @@ def test_new_document_is_queried_by_name(tiny: tuple[Path, Path]) -> None:
 def test_new_document_in_the_explorer(tiny: tuple[Path, Path]) -> None:
     import asyncio
 
-    from kg.server import create_app
-    from kg.store import load_graph
+    from kg.graph.store import load_graph
+    from kg.web.server import create_app
 
     root, sources = tiny
     app = create_app(load_graph(data_dir=root, source=[sources]))

@@ -14,7 +14,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from kg.errors import OutputError
-from kg.export import Format, serialize, write_atomic
+from kg.rdf.export import Format, serialize, write_atomic
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 OX_FORMATS = {

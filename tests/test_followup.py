@@ -58,7 +58,7 @@ def reports(tmp_path_factory: pytest.TempPathFactory) -> list[Path]:
 
 @pytest.fixture(scope="module")
 def county(reports: list[Path]):  # type: ignore[no-untyped-def]
-    from kg.store import load_graph
+    from kg.graph.store import load_graph
 
     return load_graph(extra=[reports[1], reports[3]])
 
@@ -98,7 +98,7 @@ def test_followup_cli_json_and_filters(reports: list[Path]) -> None:
 
 
 def test_named_query_agrees_on_both_engines(county) -> None:  # type: ignore[no-untyped-def]
-    from kg.queries import run
+    from kg.sparql.queries import run
 
     ox = run("targets-followup", kg=county, engine="oxigraph")
     rd = run("targets-followup", kg=county, engine="rdflib")

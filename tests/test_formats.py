@@ -14,7 +14,7 @@ import pytest
 from rdflib import Graph
 
 from kg.bench.servers import linzi_server
-from kg.formats import Kind, NotAcceptable, negotiate
+from kg.core.formats import Kind, NotAcceptable, negotiate
 
 CONSTRUCT = "CONSTRUCT { ?e a lz:Enterprise ; rdfs:label ?l } WHERE { ?e a lz:Enterprise ; rdfs:label ?l }"
 PREFIXES = "PREFIX lz: <https://w3id.org/linzi-kg/ontology#> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "

@@ -23,8 +23,8 @@ from typing import ClassVar
 import pytest
 
 from kg.bench.servers import free_port, linzi_server
-from kg.guard import Refused, check_query
-from kg.namespaces import PREFIXES
+from kg.core.namespaces import PREFIXES
+from kg.sparql.guard import Refused, check_query
 
 pytestmark = pytest.mark.server
 
@@ -32,7 +32,7 @@ pytestmark = pytest.mark.server
 # refuses unshare/setns), as in unprivileged containers.
 NO_UNSHARE = (
     "-c",
-    "import sys, runpy; from kg.sandbox import deny_namespaces; assert deny_namespaces(); "
+    "import sys, runpy; from kg.web.sandbox import deny_namespaces; assert deny_namespaces(); "
     "sys.argv = ['linzi-kg', *sys.argv[1:]]; runpy.run_module('kg', run_name='__main__')",
 )
 NO_ISOLATION = (NO_UNSHARE[0], NO_UNSHARE[1].replace("deny_namespaces()", "deny_namespaces(seccomp=True)"))
@@ -110,7 +110,7 @@ def crashers() -> list[str]:
 
 def test_guard_refuses_every_bypass() -> None:
     """Refused, or (a declared prefix named SERVICE) rebuilt so that no SERVICE keyword is left."""
-    from kg.guard import tokens
+    from kg.sparql.guard import tokens
 
     for query in bypasses("http://127.0.0.1:9"):
         try:
@@ -196,7 +196,7 @@ def test_a_service_query_sent_straight_to_a_confined_worker_reaches_nothing(cana
     script = textwrap.dedent(
         f"""
         import asyncio
-        from kg.sandbox import QueryPool, deny_namespaces
+        from kg.web.sandbox import QueryPool, deny_namespaces
         assert deny_namespaces()
         async def main():
             pool = QueryPool({str(data)!r}, workers=1, timeout=10)
@@ -512,7 +512,7 @@ def test_a_worker_that_cannot_start_is_retried_and_the_pool_never_shrinks(tmp_pa
     script = textwrap.dedent(
         f"""
         import asyncio, os, shutil
-        from kg.sandbox import QueryPool
+        from kg.web.sandbox import QueryPool
         data = {str(tmp_path / "g.nt")!r}
         open(data, "w").write("<urn:a> <urn:b> <urn:c> .\\n")
         async def main():
@@ -729,8 +729,8 @@ def test_redirects_do_not_echo_the_host(front: str) -> None:
 
 
 def test_every_entity_page_answers_without_none_links(front: str) -> None:
-    from kg.namespaces import ID
-    from kg.store import load_graph
+    from kg.core.namespaces import ID
+    from kg.graph.store import load_graph
 
     graph = load_graph().full_graph()
     nodes = sorted({str(t) for triple in graph for t in triple if str(t).startswith(str(ID))})

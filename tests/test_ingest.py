@@ -16,6 +16,7 @@ from click.testing import CliRunner
 from rdflib import Graph, Literal
 
 from kg.cli import main
+from kg.core.namespaces import LZ, OA, PROV, QB, SDMX_MEASURE
 from kg.ingest.draft import draft_report
 from kg.ingest.evaluate import load_gold, read_graph, score, score_draft
 from kg.ingest.figures import find_figures
@@ -23,7 +24,6 @@ from kg.ingest.lexicon import Lexicon, never_merge, normalize_indicator
 from kg.ingest.rdf import draft_graph
 from kg.ingest.structure import Role, read_structure
 from kg.ingest.text import normalize_text, read_report
-from kg.namespaces import LZ, OA, PROV, QB, SDMX_MEASURE
 
 DATA = Path(__file__).parent / "data" / "ingest"
 
@@ -345,8 +345,8 @@ def test_cli_ingest_prints_turtle_by_default() -> None:
 def test_every_ingest_unit_is_declared_in_the_ontology_with_its_printed_label() -> None:
     from rdflib.namespace import RDFS
 
-    from kg.ingest.units import lzunit_declarations
-    from kg.schema import load_ontology
+    from kg.core.units import lzunit_declarations
+    from kg.rdf.ontology import load_ontology
 
     onto = load_ontology()
     for unit in lzunit_declarations():

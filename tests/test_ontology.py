@@ -7,9 +7,9 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from kg import model
-from kg.namespaces import LZ, LZUNIT, ONTOLOGY_IRI, PREFIXES
-from kg.schema import load_ontology
+from kg.core import model
+from kg.core.namespaces import LZ, LZUNIT, ONTOLOGY_IRI, PREFIXES
+from kg.rdf.ontology import load_ontology
 
 
 @pytest.fixture(scope="module")

@@ -14,11 +14,11 @@ from rdflib import Graph
 from rdflib.compare import isomorphic
 
 from kg.cli import main
+from kg.core.terms import canonical
 from kg.errors import StoreError
-from kg.load import RDFFileError
-from kg.persist import prepare_store
-from kg.store import KnowledgeGraph, load_graph
-from kg.terms import canonical
+from kg.graph.persist import prepare_store
+from kg.graph.store import KnowledgeGraph, load_graph
+from kg.rdf.load import RDFFileError
 from tests.conftest import replace_in
 
 SCHOOL = (
@@ -83,7 +83,7 @@ def test_extra_data_and_its_entailments(tmp_path: Path) -> None:
     kg = load_graph(store=tmp_path / "s", extra=[extra])
     memory = load_graph(extra=[extra])
     ask = "ASK { <urn:x:school> a lz:Project }"
-    from kg.sparql import run_query
+    from kg.sparql.engines import run_query
 
     assert run_query(kg, ask).boolean and run_query(memory, ask).boolean
     # Touching the file is a change: the store is rebuilt.
@@ -143,7 +143,7 @@ def test_unrelated_files_in_the_store_directory_are_left_alone(tmp_path: Path, d
 
 
 def test_two_processes_building_at_once(tmp_path: Path) -> None:
-    code = "import sys; from kg.persist import prepare_store; print(prepare_store(sys.argv[1]).path)"
+    code = "import sys; from kg.graph.persist import prepare_store; print(prepare_store(sys.argv[1]).path)"
     procs = [
         subprocess.Popen([sys.executable, "-c", code, str(tmp_path / "s")], stdout=subprocess.PIPE, text=True)
         for _ in range(2)
@@ -175,7 +175,7 @@ def test_cli_store_error_exit_code(tmp_path: Path) -> None:
 def test_serve_from_a_store(stored: KnowledgeGraph) -> None:
     from starlette.testclient import TestClient
 
-    from kg.server import Settings, create_app
+    from kg.web.server import Settings, create_app
 
     app = create_app(stored, settings=Settings(workers=1, timeout=5.0))
     with TestClient(app) as client:
@@ -194,7 +194,7 @@ def test_scaling_out_to_an_oxigraph_server(tmp_path: Path) -> None:
     # README "Scaling out": push a store with several reports into a real
     # Oxigraph server, then ask the named queries there.
     from kg.bench.servers import oxigraph_server
-    from kg.synth import write_synthetic
+    from kg.bench.synth import write_synthetic
 
     synth = tmp_path / "three.nt"
     write_synthetic(synth, 3)

@@ -15,12 +15,12 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from kg import model
+from kg.core import model
+from kg.core.namespaces import LZ, OA, PROV, SKOS
+from kg.documents.spans import SourceText, locate, normalize, read_source, says
+from kg.documents.texts import SEED_FILE_NAME as SOURCE_FILE_NAME
+from kg.documents.texts import find_source
 from kg.errors import SourceTextError
-from kg.namespaces import LZ, OA, PROV, SKOS
-from kg.provenance import SourceText, locate, normalize, read_source, says
-from kg.texts import SEED_FILE_NAME as SOURCE_FILE_NAME
-from kg.texts import find_source
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seeds" / SOURCE_FILE_NAME
 

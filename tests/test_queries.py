@@ -7,12 +7,12 @@ from pathlib import Path
 import pytest
 from rdflib import Literal, URIRef
 
+from kg.core.namespaces import ID
 from kg.errors import QueryNotFound, QuerySyntaxError, UsageError
-from kg.lookup import AmbiguousEntity, EntityNotFound
-from kg.namespaces import ID
-from kg.queries import HeaderError, bindings_for, get_query, list_queries, parse_query_file, run
-from kg.sparql import run_query
-from kg.store import Engine, KnowledgeGraph
+from kg.graph.lookup import AmbiguousEntity, EntityNotFound
+from kg.graph.store import Engine, KnowledgeGraph
+from kg.sparql.engines import run_query
+from kg.sparql.queries import HeaderError, bindings_for, get_query, list_queries, parse_query_file, run
 
 NAMED = list_queries()
 REQUIRED = {
@@ -168,7 +168,7 @@ def test_ambiguous_entity_lists_candidates() -> None:
 
 
 def test_entity_by_iri_and_relative_iri(kgraph: KnowledgeGraph) -> None:
-    from kg.lookup import find_entity
+    from kg.graph.lookup import find_entity
 
     iri = ID["enterprise/juheshun"]
     assert find_entity(kgraph.asserted, f"<{iri}>") == iri

@@ -19,10 +19,10 @@ from click.testing import CliRunner
 from kg.bench.servers import free_port
 from kg.cli import main
 from kg.errors import EndpointError
-from kg.queries import bindings_for, list_queries
-from kg.remote import AuthScheme, Credentials, push
-from kg.sparql import run_query, run_remote
-from kg.store import KnowledgeGraph
+from kg.graph.store import KnowledgeGraph
+from kg.sparql.engines import run_query, run_remote
+from kg.sparql.queries import bindings_for, list_queries
+from kg.sparql.remote import AuthScheme, Credentials, push
 
 pytestmark = pytest.mark.server
 
@@ -201,8 +201,8 @@ def test_a_trickling_store_is_cut_off_at_the_deadline(hostile: str) -> None:
 
 @pytest.mark.parametrize("hostile", ["endless"], indirect=True)
 def test_an_endless_answer_is_cut_off_at_the_size_bound(hostile: str) -> None:
-    from kg.httpclient import Deadline
-    from kg.remote import post_query
+    from kg.sparql.httpclient import Deadline
+    from kg.sparql.remote import post_query
 
     with pytest.raises(EndpointError, match="larger than 1,000,000 bytes"):
         post_query(f"{hostile}/query", "ASK {}", accept="*/*", deadline=Deadline(30), max_bytes=1_000_000)

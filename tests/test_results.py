@@ -10,9 +10,9 @@ import pytest
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
 
-from kg.results import ResultFormat, display_width, render, to_csv, to_json, to_table, to_tsv
-from kg.sparql import QueryResult
-from kg.terms import from_ox
+from kg.core.terms import from_ox
+from kg.sparql.engines import QueryResult
+from kg.sparql.results import ResultFormat, display_width, render, to_csv, to_json, to_table, to_tsv
 
 TRICKY = QueryResult(
     "select",

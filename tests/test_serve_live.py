@@ -166,7 +166,7 @@ def test_canary_receives_nothing_from_the_server(server: tuple[str, subprocess.P
 def test_runtime_guard_without_the_upfront_check(canary, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """Even a SERVICE query that got past the check cannot reach the canary:
     the worker process has no network."""
-    from kg.sandbox import QueryPool, WorkerQueryError
+    from kg.web.sandbox import QueryPool, WorkerQueryError
 
     url, hits = canary
     data = tmp_path / "g.nt"
@@ -295,7 +295,7 @@ def test_explorer_in_chromium(server: tuple[str, subprocess.Popen[bytes]], brows
 def test_cancelled_query_does_not_poison_the_pool(tmp_path: Path) -> None:
     """Review found that a query cancelled mid-run left its worker busy in the
     idle queue, so the next caller got the old result."""
-    from kg.sandbox import QueryPool
+    from kg.web.sandbox import QueryPool
 
     data = tmp_path / "g.nt"
     data.write_text("".join(f"<urn:s{i}> <urn:p> <urn:o{i}> .\n" for i in range(60)), encoding="utf-8")

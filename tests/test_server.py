@@ -12,8 +12,8 @@ import pytest
 from rdflib import Graph
 from starlette.testclient import TestClient
 
-from kg.server import Settings, create_app
-from kg.store import load_graph
+from kg.graph.store import load_graph
+from kg.web.server import Settings, create_app
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 SLOW = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
@@ -311,8 +311,8 @@ def test_downloads(client: TestClient) -> None:
 
 
 def test_named_queries_pass_the_guard() -> None:
-    from kg.guard import check_query
-    from kg.queries import list_queries
+    from kg.sparql.guard import check_query
+    from kg.sparql.queries import list_queries
 
     for q in list_queries():
         check_query(q.text)

@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from rdflib import Graph
 from rdflib.compare import isomorphic
 
+from kg.bench.synth import base_lines, report_lines
 from kg.cli import main
-from kg.synth import base_lines, report_lines
 
 
 def test_report_zero_is_linzi(graph: Graph) -> None:

@@ -10,11 +10,11 @@ from click.testing import CliRunner
 from rdflib import Graph, Literal
 from rdflib.namespace import RDFS, XSD
 
-from kg.build import new_graph
 from kg.cli import main
-from kg.export import Format, serialize
-from kg.namespaces import ID, LZ, OA, PROV, SDMX_ATTR, SDMX_DIM
-from kg.validate import shacl_violations
+from kg.core.namespaces import ID, LZ, OA, PROV, SDMX_ATTR, SDMX_DIM
+from kg.rdf.build import new_graph
+from kg.rdf.export import Format, serialize
+from kg.rdf.shacl import shacl_violations
 
 OBS = ID["linzi-2023/observation/2022-industrial-output"]
 PROJECT = ID["project/louyuan-school"]

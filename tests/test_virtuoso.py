@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from kg.bench.synth import write_synthetic
 from kg.cli import main
 from kg.errors import EndpointError
-from kg.queries import NamedQuery, bindings_for, list_queries
-from kg.remote import Credentials, push
-from kg.sparql import run_query, run_remote
-from kg.store import KnowledgeGraph, load_graph
-from kg.synth import write_synthetic
+from kg.graph.store import KnowledgeGraph, load_graph
+from kg.sparql.engines import run_query, run_remote
+from kg.sparql.queries import NamedQuery, bindings_for, list_queries
+from kg.sparql.remote import Credentials, push
 
 pytestmark = pytest.mark.server
 
@@ -61,13 +61,13 @@ def test_every_named_query_answers_the_same_on_virtuoso(
 
 def test_chain_enterprises_for_every_chain_set(virtuoso: str, synthetic: tuple[KnowledgeGraph, str]) -> None:
     # The query Virtuoso once answered with 1 row of 3 (see its comment).
-    from kg.queries import get_query
+    from kg.sparql.queries import get_query
 
     kg, iri = synthetic
     query = get_query("chain-enterprises")
     from rdflib import SKOS
 
-    from kg.namespaces import LZ
+    from kg.core.namespaces import LZ
 
     served = set(kg.asserted.objects(None, LZ.servesChainSet))
     chain_sets = served | {o for s in served for o in kg.full_graph().transitive_objects(s, SKOS.broader)}

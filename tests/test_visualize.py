@@ -13,7 +13,7 @@ from conftest import ARTIFACTS, PageWatch
 from rdflib import Graph
 
 from kg.cli import main
-from kg.schema import load_ontology
+from kg.rdf.ontology import load_ontology
 from visualize.bench import synthetic
 from visualize.network import Options, neighbourhood, restrict_to_groups, to_networkx
 from visualize.render import LARGE, page_data, render_html, write_html

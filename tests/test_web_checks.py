@@ -13,8 +13,8 @@ from checkdoc import Fig, write_document
 from starlette.testclient import TestClient
 from test_followup import REPORT_2023, REPORT_2024, RESULTS, TARGETS
 
-from kg.server import Settings, create_app
-from kg.store import load_graph
+from kg.graph.store import load_graph
+from kg.web.server import Settings, create_app
 
 HOSTILE = "<script>alert(1)</script>示范县乙"
 LEVELS_TEXT = "示范省今年地区生产总值增长5%以上；示范市增长5.5%以上；示范县甲增长6.5%；示范县乙增长4.8%。"

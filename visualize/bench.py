@@ -59,8 +59,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for size in (int(s) for s in args.nodes.split(",")):
             if size == 0:
-                from kg.schema import load_ontology
-                from kg.store import load_graph
+                from kg.graph.store import load_graph
+                from kg.rdf.ontology import load_ontology
                 from visualize.network import to_networkx
 
                 kg = load_graph()

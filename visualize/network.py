@@ -17,11 +17,11 @@ import networkx as nx
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from kg.inference import superclasses
-from kg.namespaces import LZ, OA, PROV, QB, SDMX_ATTR, SDMX_DIM, SDMX_MEASURE
-from kg.provenance import editorial_triples
-from kg.stats import curie
-from kg.terms import canonical
+from kg.core.namespaces import LZ, OA, PROV, QB, SDMX_ATTR, SDMX_DIM, SDMX_MEASURE
+from kg.core.terms import canonical
+from kg.documents.spans import editorial_triples
+from kg.graph.stats import curie
+from kg.rdf.inference import superclasses
 
 #: Colour groups of the legend: the first matching class wins (most specific first).
 GROUPS: list[tuple[str, str, str, str, str]] = [
@@ -133,7 +133,7 @@ def to_networkx(
     ``group``, ``classes``, ``facts``, ``figures``, ``spans``; edge attributes:
     ``predicate``, ``label_zh``, ``label_en``, ``editorial``.
 
-    >>> from kg.pipeline import build
+    >>> from kg.rdf.pipeline import build
     >>> net = to_networkx(build(validate=False, check_source=False).graph)
     >>> net.nodes["https://w3id.org/linzi-kg/id/enterprise/juheshun"]["label_zh"]
     '聚合顺'

@@ -22,7 +22,7 @@ from typing import Any
 
 import networkx as nx
 
-from kg.namespaces import ID
+from kg.core.namespaces import ID
 
 #: Above this many nodes the page starts from the most connected ones and
 #: expands on double-click.
@@ -195,7 +195,7 @@ def render_html(net: nx.MultiDiGraph, **kwargs: Any) -> str:
 
 def write_html(path: str | os.PathLike[str], net: nx.MultiDiGraph, **kwargs: Any) -> int:
     """Write the page atomically; returns its size in bytes."""
-    from kg.export import write_atomic
+    from kg.rdf.export import write_atomic
 
     data = render_html(net, **kwargs).encode("utf-8")
     write_atomic(path, data)

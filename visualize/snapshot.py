@@ -32,7 +32,7 @@ def snapshot(
         raise SnapshotError(f"taking a PNG needs Chromium at {CHROMIUM} (apt-get install chromium)")
     import time
 
-    from kg.export import write_atomic
+    from kg.rdf.export import write_atomic
 
     with sync_playwright() as p:
         browser = p.chromium.launch(

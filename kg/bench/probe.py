@@ -58,7 +58,7 @@ def peak_mb() -> float:
 
 
 def build(store: str, data: list[str]) -> dict[str, Any]:
-    from kg.persist import prepare_store
+    from kg.graph.persist import prepare_store
 
     seconds, prepared = timed(lambda: prepare_store(store, extra=data))
     return {"build_s": round(seconds, 3), "quads": prepared.manifest["quads"], "peak_mb": peak_mb()}
@@ -67,9 +67,9 @@ def build(store: str, data: list[str]) -> dict[str, Any]:
 def queries(
     engine: str, store: str | None, data: list[str], repeats: int, limit: float, load_cap: float
 ) -> dict[str, Any]:
-    from kg.queries import bindings_for, list_queries
-    from kg.sparql import run_query
-    from kg.store import Engine, load_graph
+    from kg.graph.store import Engine, load_graph
+    from kg.sparql.engines import run_query
+    from kg.sparql.queries import bindings_for, list_queries
 
     chosen = Engine(engine)
 
@@ -111,8 +111,8 @@ def page(store: str | None, data: list[str], path: str, repeats: int) -> dict[st
 
     import httpx
 
-    from kg.server import create_app
-    from kg.store import load_graph
+    from kg.graph.store import load_graph
+    from kg.web.server import create_app
 
     app = create_app(load_graph(store=store, extra=data))
 

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from kg.errors import UsageError
-from kg.export import write_atomic
 from kg.output import atomic_output
+from kg.rdf.export import write_atomic
 
 #: The issue's targets: (key, wording).
 TARGETS = (

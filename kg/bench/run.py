@@ -191,8 +191,8 @@ def _endpoint(
 ) -> dict[str, Any]:
     from kg.bench.servers import linzi_server, oxigraph_server
     from kg.bench.traffic import measure
-    from kg.queries import bindings_for, get_query, list_queries
-    from kg.sparql import remote_text, run_remote
+    from kg.sparql.engines import remote_text, run_remote
+    from kg.sparql.queries import bindings_for, get_query, list_queries
 
     out: dict[str, Any] = {"queries": {}, "throughput": []}
     texts: dict[str, str] = {}
@@ -243,9 +243,9 @@ _THROUGHPUT_MAX_MS = 1000.0
 
 def run_benchmark(config: BenchConfig, *, log: Log = print) -> dict[str, Any]:
     """Measure every size in ``config``; returns the results as one JSON-able dict."""
-    from kg.persist import prepare_store
-    from kg.store import load_graph
-    from kg.synth import write_synthetic
+    from kg.bench.synth import write_synthetic
+    from kg.graph.persist import prepare_store
+    from kg.graph.store import load_graph
 
     work = config.work.resolve()
     work.mkdir(parents=True, exist_ok=True)

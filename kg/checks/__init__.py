@@ -8,7 +8,7 @@ of five verdicts (:mod:`kg.checks.verdict`) with an explanation, cites both
 figures with their spans and sentences, and can be exported as a
 ``dqv:QualityAnnotation`` on the figures (:mod:`kg.checks.annotate`).
 
->>> from kg.store import load_graph
+>>> from kg.graph.store import load_graph
 >>> report = check(load_graph())
 >>> [(f.rule.id, f.verdict.value) for f in report.findings if f.rule.id == "industrial-output-growth"]
 [('industrial-output-growth', 'loose-bounds')]
@@ -27,8 +27,8 @@ from kg.checks.rules import Kind, RuleSet, Severity, load_rules
 from kg.checks.verdict import Verdict
 
 if TYPE_CHECKING:
-    from kg.provenance import SourceText
-    from kg.store import KnowledgeGraph
+    from kg.documents.spans import SourceText
+    from kg.graph.store import KnowledgeGraph
 
 __all__ = ["CheckReport", "Cited", "Finding", "Kind", "RuleSet", "Severity", "Verdict", "check", "read_texts"]
 
@@ -71,8 +71,8 @@ def read_texts(paths: Sequence[str | os.PathLike[str]]) -> dict[str, SourceText]
     """Source texts by their SHA-256 (``--text FILE``); a missing or non-UTF-8 file is a UsageError."""
     import hashlib
 
+    from kg.documents.spans import SourceText
     from kg.errors import UsageError
-    from kg.provenance import SourceText
 
     out: dict[str, SourceText] = {}
     for p in paths:

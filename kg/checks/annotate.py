@@ -2,7 +2,7 @@
 finding, targeting every figure it cites, with the verdict, rule, formula and
 explanation, so the judgement travels with the graph.
 
->>> from kg.store import load_graph
+>>> from kg.graph.store import load_graph
 >>> from kg.checks import check
 >>> g = findings_graph(check(load_graph()))
 >>> len(set(g.subjects(RDF.type, DQV.QualityAnnotation))) >= 3
@@ -16,7 +16,7 @@ from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from kg.checks.engine import CheckReport
 from kg.checks.verdict import Verdict
-from kg.namespaces import DQV, ID, LZ, OA, PREFIXES, PROV
+from kg.core.namespaces import DQV, ID, LZ, OA, PREFIXES, PROV
 
 VERDICT_TERMS: dict[Verdict, URIRef] = {
     Verdict.CONSISTENT: LZ.Consistent,

@@ -6,7 +6,7 @@ a SPARQL client see the same rows. The chart is drawn here as SVG markup with
 every text escaped: no script, no external font or file, so it passes the
 explorer's Content-Security-Policy and can be saved into a story as is.
 
->>> from kg.store import load_graph
+>>> from kg.graph.store import load_graph
 >>> points = comparison(load_graph(), "地区生产总值增长率")
 >>> [(p.area_label, p.year, p.wording) for p in points]
 [('临淄区', 2023, '5.5%以上')]
@@ -24,7 +24,7 @@ from xml.sax.saxutils import escape, quoteattr
 from kg.checks.figures import UNIT_SHOWN
 
 if TYPE_CHECKING:
-    from kg.store import KnowledgeGraph
+    from kg.graph.store import KnowledgeGraph
 
 LEVELS = {1: "省 province", 2: "市 city", 3: "区县 district", 4: "其他 other"}
 STATUS_ZH = {"actual": "实际", "target": "目标", "specification": "规模"}
@@ -66,14 +66,14 @@ class LevelPair:
 
 
 def _label(kg: KnowledgeGraph, node: object) -> str:
-    from kg.lookup import label
+    from kg.graph.lookup import label
 
     return label(kg.full_graph(), node, "zh") or str(node).rsplit("/", 1)[-1]  # type: ignore[arg-type]
 
 
 def comparison(kg: KnowledgeGraph, indicator: str) -> list[Point]:
     """The figures of ``indicator`` (label or IRI) across areas and years."""
-    from kg.queries import run
+    from kg.sparql.queries import run
 
     result = run("compare-areas", {"indicator": indicator}, kg=kg)
     points = []
@@ -97,7 +97,7 @@ def comparison(kg: KnowledgeGraph, indicator: str) -> list[Point]:
 
 def level_pairs(kg: KnowledgeGraph) -> list[LevelPair]:
     """Every lower level's target beside its upper level's (``lower-level-targets``)."""
-    from kg.queries import run
+    from kg.sparql.queries import run
 
     out = []
     for row in run("lower-level-targets", kg=kg).dicts():

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 from kg.checks.interval import Interval
 
 if TYPE_CHECKING:
-    from kg.provenance import SourceText
-    from kg.store import KnowledgeGraph
+    from kg.documents.spans import SourceText
+    from kg.graph.store import KnowledgeGraph
 
 FIGURES_QUERY = """
 SELECT ?f ?indicator ?period ?area ?status ?value ?unit ?nvalue ?nunit ?comparator ?modality
@@ -176,7 +176,7 @@ def fetch_figures(kg: KnowledgeGraph, *, texts: dict[str, SourceText] | None = N
     ``texts`` maps a text's SHA-256 to the text, to give each span its
     sentence; the texts of the graph's own documents are always included when found.
     """
-    from kg.sparql import select_values
+    from kg.sparql.engines import select_values
 
     sources = dict(texts or {})
     for own in kg.texts.values():

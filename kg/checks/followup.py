@@ -7,7 +7,7 @@ within its 左右 tolerance or its printed precision); ``missed``;
 (units of another dimension, or a declared basis that differs: the base
 changed). Figures come from the graph by SPARQL, like the checks.
 
->>> from kg.store import load_graph
+>>> from kg.graph.store import load_graph
 >>> from kg.checks.figures import fetch_figures
 >>> rows = follow_up(fetch_figures(load_graph()))
 >>> {r.outcome.value for r in rows}   # Linzi's report sets 2023 targets; no 2023 results yet

@@ -22,8 +22,8 @@ from typing import Any
 
 import yaml
 
-from kg.authoring import _DuplicateKey, _Loader, _Map
 from kg.checks.formula import Formula
+from kg.documents.records import _DuplicateKey, _Loader, _Map
 from kg.errors import CheckFileError, Problem, UsageError
 
 RULES_FILE = Path(__file__).with_name("rules.yaml")

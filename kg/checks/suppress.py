@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from kg.authoring import _Map
 from kg.checks.engine import Finding, Suppressed
 from kg.checks.rules import indicator_matches, read_yaml
 from kg.checks.verdict import Verdict
+from kg.documents.records import _Map
 from kg.errors import CheckFileError, Problem
 
 SUPPRESSIONS_FILE = Path(__file__).with_name("suppressions.yaml")

@@ -11,13 +11,13 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+from kg.core.units import IngestUnit
 from kg.ingest.entities import find_entities
 from kg.ingest.fields import read_fields
 from kg.ingest.figures import find_figures
 from kg.ingest.lexicon import Lexicon
 from kg.ingest.structure import read_structure
 from kg.ingest.text import TextMap
-from kg.ingest.units import IngestUnit
 
 Span = tuple[int, int]
 

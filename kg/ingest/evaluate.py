@@ -27,9 +27,9 @@ from typing import Any
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS
 
+from kg.core.namespaces import LZ, OA, PROV, QB, SDMX_ATTR, SDMX_DIM, SDMX_MEASURE, SKOS
 from kg.errors import KGError
 from kg.ingest.draft import Draft
-from kg.namespaces import LZ, OA, PROV, QB, SDMX_ATTR, SDMX_DIM, SDMX_MEASURE, SKOS
 
 Span = tuple[int, int]
 TIGHT_MARGIN = 8
@@ -275,8 +275,8 @@ def _zh(graph: Graph, node: Any) -> str:
 
 
 def _tables() -> tuple[dict[object, str], dict[object, str], dict[object, str], dict[object, str]]:
-    from kg.ingest.units import RANKS, UNITS
-    from kg.model import COMPARATORS, MODALITIES, STATUSES
+    from kg.core.model import COMPARATORS, MODALITIES, STATUSES
+    from kg.core.units import RANKS, UNITS
 
     units: dict[object, str] = {}
     for u in [*UNITS.values(), *RANKS.values()]:
@@ -339,7 +339,7 @@ def score_draft(draft: Draft, gold: dict[str, Any]) -> Score:
 def evaluate_file(draft: Path, gold: Path, *, known: list[Path], use_shipped: bool = True) -> Score:
     """Score a draft graph file, or a report text (ingested first), against a gold file."""
     from kg.ingest.run import ingest_file
-    from kg.load import FORMATS, parse_file
+    from kg.rdf.load import FORMATS, parse_file
 
     gold_data = load_gold(gold)
     if draft.suffix.lower() in FORMATS:

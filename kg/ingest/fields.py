@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from kg.core.units import UnitKind
 from kg.ingest.figures import Figure
 from kg.ingest.structure import Role, Structure
-from kg.ingest.units import UnitKind
 
 
 @dataclass

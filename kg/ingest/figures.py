@@ -14,9 +14,9 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
+from kg.core.units import CHINESE_NUMERAL_UNITS, RANKS, UNITS, IngestUnit
 from kg.ingest.numerals import CHARS as CN_CHARS
 from kg.ingest.numerals import chinese_to_decimal
-from kg.ingest.units import CHINESE_NUMERAL_UNITS, RANKS, UNITS, IngestUnit
 
 
 @dataclass(frozen=True)

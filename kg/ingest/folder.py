@@ -23,11 +23,11 @@ from typing import Any
 
 import yaml
 
+from kg.core.namespaces import LZ, SCHEMA, SKOS
 from kg.errors import OutputError
 from kg.ingest.draft import Draft, DraftEntity, DraftFigure, DraftIndicator, Span
 from kg.ingest.rdf import entity_class
 from kg.ingest.text import TextMap, read_report
-from kg.namespaces import LZ, SCHEMA, SKOS
 
 _TYPE_NAMES = {
     LZ.Province: "Province",
@@ -282,7 +282,7 @@ _LEVELS = {"Province": "province", "City": "city", "District": "district"}
 
 def _document_id(folder: Path) -> str:
     """The draft's document id: its folder's name as a slug (``drafts/Zibo 2023`` -> ``zibo-2023``)."""
-    from kg import model
+    from kg.core import model
 
     slug = re.sub(r"[^a-z0-9]+", "-", folder.name.lower()).strip("-")
     return slug if slug and slug not in model.RESERVED_DOCUMENT_IDS else "draft"

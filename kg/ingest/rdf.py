@@ -19,10 +19,10 @@ from decimal import Decimal
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
-from kg.build import new_graph
+from kg.core.model import COMPARATORS, MODALITIES, STATUSES
+from kg.core.namespaces import ID, LZ, OA, ORG, PROV, QB, QUDT, SCHEMA, SDMX_ATTR, SDMX_DIM, SDMX_MEASURE, SKOS
 from kg.ingest.draft import Draft, DraftEntity, Span
-from kg.model import COMPARATORS, MODALITIES, STATUSES
-from kg.namespaces import ID, LZ, OA, ORG, PROV, QB, QUDT, SCHEMA, SDMX_ATTR, SDMX_DIM, SDMX_MEASURE, SKOS
+from kg.rdf.build import new_graph
 
 #: Gold entity types as ontology classes; places get their level from the name.
 CLASSES: dict[str, URIRef] = {

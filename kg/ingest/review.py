@@ -31,9 +31,9 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from kg.core.model import COMPARATORS, MODALITIES, STATUSES
 from kg.errors import KGError, UsageError
-from kg.export import write_atomic
-from kg.model import COMPARATORS, MODALITIES, STATUSES
+from kg.rdf.export import write_atomic
 
 #: Fields a reviewer may edit, per kind of record.
 EDITABLE = {
@@ -190,7 +190,7 @@ def _checked(key: str, value: Any) -> Any:
             raise UsageError(f"modality must be one of {', '.join(MODALITIES)} or empty, got {text!r}")
         return text
     if key == "unit":
-        from kg.model import UNITS
+        from kg.core.model import UNITS
 
         if text not in UNITS:
             raise UsageError(f"unknown unit {text!r}")

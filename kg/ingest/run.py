@@ -21,7 +21,7 @@ def ingest_file(
 ) -> Draft:
     """Read and draft one report file.
 
-    >>> from kg.texts import find_source
+    >>> from kg.documents.texts import find_source
     >>> d = ingest_file(find_source())
     >>> d.report_year, len(d.figures) > 40
     (2023, True)
