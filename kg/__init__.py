@@ -1,6 +1,9 @@
-"""linzi-kg: the 2023 government work report of Linzi District as a knowledge graph.
+"""linzi-kg: local government work reports (Linzi District's 2023 report first,
+with Zibo's and Shandong's beside it) as one knowledge graph.
 
-The library holds the logic; ``kg.cli`` is a thin command-line layer over it.
+The library holds the logic, by stage: ``kg.core`` (vocabulary) ->
+``kg.documents`` -> ``kg.rdf`` -> ``kg.graph`` -> ``kg.sparql``; ``kg.web``,
+``kg.cli`` and ``kg.bench`` are thin layers on top.
 
 >>> from kg.rdf.pipeline import build
 >>> graph = build(validate=False).graph
