@@ -345,7 +345,7 @@ async def named_page(request: Request) -> Response:
 
         candidates, note = candidates_context(request, exc, href=href)
         context = _result_context(site)
-        context["error"] = str(exc)
+        context["error"] = None if candidates else str(exc)
         form.update(candidates=candidates, candidates_note=note)
         return _page(request, "named.html", status=exc.http_status, named=named, values=values, **form, **context)
     from kg.terms import to_cell
