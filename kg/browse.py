@@ -108,8 +108,8 @@ def counterparts(graph: Graph, figure: URIRef) -> list[Counterpart]:
     related: list[tuple[URIRef, str]] = [(own.indicator, "same")]
     # A growth indicator is skos:related to the level it grows from (queries/targets-2023.rq).
     for other, relation in [
-        *((o, "level") for o in sorted(graph.objects(own.indicator, SKOS.related))),
-        *((s, "growth") for s in sorted(graph.subjects(SKOS.related, own.indicator))),
+        *((o, "level") for o in sorted(graph.objects(own.indicator, SKOS.related), key=str)),
+        *((s, "growth") for s in sorted(graph.subjects(SKOS.related, own.indicator), key=str)),
     ]:
         if isinstance(other, URIRef) and (other, RDF.type, LZ.Indicator) in graph and other != own.indicator:
             related.append((other, relation))

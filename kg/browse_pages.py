@@ -28,9 +28,15 @@ PAGE_HITS = 100
 
 
 def _web() -> Any:
+    # kg.web imports this module's handlers; importing it back at call time keeps the two apart.
     from kg import web
 
     return web
+
+
+def _page(request: Request, template: str, **context: Any) -> Response:
+    page: Response = _web()._page(request, template, **context)
+    return page
 
 
 def class_iri(name: str) -> URIRef:
@@ -75,7 +81,7 @@ async def class_page(request: Request) -> Response:
         for m in members
     ]
     rows.sort(key=lambda r: (str(r["label_zh"]), str(r["href"])))
-    return web._page(
+    return _page(
         request,
         "class_list.html",
         curie=curie(cls),
@@ -143,9 +149,7 @@ def counterparts_context(request: Request, node: URIRef) -> list[dict[str, Any]]
             this=c.this,
             indicator=web._label(request, c.row.indicator),
             indicator_href=web.local_href(c.row.indicator),
-            relation={"level": text("related_level", lang), "growth": text("related_growth", lang)}.get(
-                c.relation, ""
-            ),
+            relation={"level": text("related_level", lang), "growth": text("related_growth", lang)}.get(c.relation, ""),
         )
         out.append(cells)
     return out
@@ -175,9 +179,10 @@ def small_chart(cells: list[dict[str, Any]], *, title: str, width: int = 460) ->
         w = max(1.0, plot * float(c["value"]) / top)
         key = next((k for k in colours if text(f"status_{k}", current_lang()) == c["status"]), "")
         caption = f"{c['year'] or ''} {c['status']}"
+        colour = colours.get(key, "#777777")
         out.append(
             f'<text x="{left}" y="{y + 13}" fill="#222222">{escape(caption)}</text>'
-            f'<rect x="{left + label_w - 80}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{colours.get(key, "#777777")}"/>'
+            f'<rect x="{left + label_w - 80}" y="{y}" width="{w:.1f}" height="{bar_h}" fill="{colour}"/>'
             f'<text x="{left + label_w - 76 + w:.1f}" y="{y + 13}" fill="#222222">{escape(c["wording"])}</text>'
         )
     out.append("</svg>")
@@ -203,7 +208,7 @@ def suggestions(request: Request, params: Any) -> list[dict[str, Any]]:
             cache[key] = [
                 {"value": n.value, "label": kind_label(request, n.node)}
                 for n in entity_names(g)
-                if (n.lang or "zh") == lang.value or lang is Lang.ZH and n.lang is None
+                if (n.lang or "zh") == lang.value or (lang is Lang.ZH and n.lang is None)
             ]
         out.append({"id": "entity-names", "options": cache[key]})
     if "document" in kinds:
@@ -332,7 +337,7 @@ async def search(request: Request) -> Response:
         {"href": href_for(c), "label": web._label(request, c), "count": n, "chosen": c == chosen}
         for c, n in found.facets
     ]
-    return web._page(
+    return _page(
         request,
         "search.html",
         q=q,

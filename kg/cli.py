@@ -959,8 +959,8 @@ def viz(
     """
     from kg.errors import UsageError
     from kg.lookup import find_entity
-    from visualize.network import Options, neighbourhood, restrict_to_groups, to_networkx
     from kg.textsearch import network_passages
+    from visualize.network import Options, neighbourhood, restrict_to_groups, to_networkx
     from visualize.render import write_html
 
     graph = _load(data_dir, source, extra, store)

@@ -112,15 +112,17 @@ class Current:
     query: str = ""
 
 
-_current: contextvars.ContextVar[Current] = contextvars.ContextVar("kg_i18n_current", default=Current(Lang.ZH))
+_DEFAULT = Current(Lang.ZH)
+_current: contextvars.ContextVar[Current | None] = contextvars.ContextVar("kg_i18n_current", default=None)
 
 
 def current() -> Current:
-    return _current.get()
+    """The request's language and place (Chinese at ``/`` outside a request)."""
+    return _current.get() or _DEFAULT
 
 
 def current_lang() -> Lang:
-    return _current.get().lang
+    return current().lang
 
 
 def request_lang(query: str, cookie_header: str | None) -> tuple[Lang, Lang | None]:
@@ -138,7 +140,7 @@ def request_lang(query: str, cookie_header: str | None) -> tuple[Lang, Lang | No
     if cookie_header:
         try:
             jar: SimpleCookie = SimpleCookie(cookie_header)
-        except Exception:  # noqa: BLE001 - a malformed cookie header is ignored, not an error
+        except Exception:
             jar = SimpleCookie()
         morsel = jar.get(COOKIE)
         remembered = parse_lang(morsel.value) if morsel is not None else None
@@ -329,4 +331,3 @@ _ERROR_PATTERNS: list[tuple[re.Pattern[str], str]] = [(re.compile(p), zh) for p,
 def missing_keys(used: Iterable[str]) -> list[str]:
     """Keys used somewhere but absent from the catalogue (for the tests)."""
     return sorted(set(used) - set(CATALOGUE))
-

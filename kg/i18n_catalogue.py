@@ -43,7 +43,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "n_figures": ("{n} 项数据", "{n} figures"),
     "metadata": ("元数据", "metadata"),
     "graph_counts": (
-        "{triples} 个三元组 · {figures} 项数据 · {spans} 处原文片段 · {statements} 条具化关系（其中编辑归类 {editorial} 条）",
+        "{triples} 个三元组 · {figures} 项数据 · {spans} 处原文片段 · "
+        "{statements} 条具化关系（其中编辑归类 {editorial} 条）",
         "{triples} triples · {figures} figures · {spans} source spans · {statements} reified relations"
         " ({editorial} editorial)",
     ),
@@ -183,7 +184,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "formula": ("公式", "Formula"),
     "followup_title": ("目标完成情况", "Targets followed to their results"),
     "followup_intro": (
-        "每项目标与后一年报告（用 --data 加载）中同一地区、指标、年份的实绩对照。与 linzi-kg followup 相同；说明为英文。",
+        "每项目标与后一年报告（用 --data 加载）中同一地区、指标、年份的实绩对照。"
+        "与 linzi-kg followup 相同；说明为英文。",
         "Each target beside the result of the same area, indicator and year in a later report"
         " (loaded with --data). Same as linzi-kg followup.",
     ),

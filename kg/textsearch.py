@@ -173,14 +173,17 @@ class SearchIndex:
         text_of: Callable[[URIRef], str | None],
         documents: Iterable[URIRef] | None = None,
     ) -> None:
-        from kg.article import Kind, documents as source_texts, facts_of
+        from kg.article import Kind, facts_of
+        from kg.article import documents as source_texts
         from kg.lookup import label
 
         self.entries: dict[URIRef, Entry] = {}
         nodes = set(graph.subjects(LZ.sourceTerm, None)) | set(graph.subjects(RDF.type, QB.Observation))
         for node in sorted(n for n in nodes if isinstance(n, URIRef)):
             shown = tuple(
-                dict.fromkeys(str(o) for p in (RDFS.label, LZ.sourceTerm, SKOS.altLabel) for o in graph.objects(node, p))
+                dict.fromkeys(
+                    str(o) for p in (RDFS.label, LZ.sourceTerm, SKOS.altLabel) for o in graph.objects(node, p)
+                )
             )
             classes = tuple(
                 sorted(t for t in graph.objects(node, RDF.type) if isinstance(t, URIRef) and t not in _SKIP_CLASSES)
@@ -199,7 +202,9 @@ class SearchIndex:
                 if f.kind is not Kind.RELATION
             ]
             for passage in split_passages(text, document):
-                inside = tuple((f.start, f.end, f.node) for f in facts if f.start < passage.end and passage.start < f.end)
+                inside = tuple(
+                    (f.start, f.end, f.node) for f in facts if f.start < passage.end and passage.start < f.end
+                )
                 self.passages.append(
                     Passage(passage.document, passage.start, passage.end, passage.text, passage.positions, inside)
                 )
@@ -236,9 +241,10 @@ class SearchIndex:
             passages.append(PassageHit(passage, at, end, tuple(stated.items())))
         for order, ph in enumerate(passages):
             for node, _at_match in ph.stated:
-                entry = self.entries.get(node)
-                if entry is not None and node not in hits:
-                    hits[node] = ((_RANK["text"], order, entry.label, str(node)), Hit(entry, "text"))
+                stated_entry = self.entries.get(node)
+                if stated_entry is not None and node not in hits:
+                    key = (_RANK["text"], order, stated_entry.label, str(node))
+                    hits[node] = (key, Hit(stated_entry, "text"))
         ranked = [h for _key, h in sorted(hits.values(), key=lambda kv: kv[0])]
         counts: Counter[URIRef] = Counter(c for h in ranked for c in h.entry.classes)
         result.facets = sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0])))

@@ -172,9 +172,8 @@ async def home(request: Request) -> Response:
         request,
         "home.html",
         title_zh=in_lang(DCTERMS.title, "zh") or SITE_TITLE,
-        title_en=in_lang(DCTERMS.title, "en") or next(
-            (str(t) for t in kg.asserted.objects(dataset, DCTERMS.title) if not getattr(t, "language", None)), ""
-        ),
+        title_en=in_lang(DCTERMS.title, "en")
+        or next((str(t) for t in kg.asserted.objects(dataset, DCTERMS.title) if not getattr(t, "language", None)), ""),
         description=in_lang(DCTERMS.description, "en") or untagged,
         description_zh=in_lang(DCTERMS.description, "zh"),
         sources=sources,
@@ -330,14 +329,25 @@ async def named_page(request: Request) -> Response:
     from kg.browse_pages import candidates_context, suggestions
     from kg.lookup import AmbiguousEntity, EntityNotFound
 
-    form = {"params": _param_fields(named), "suggestions": suggestions(request, named.params), "candidates": []}
+    form: dict[str, Any] = {
+        "params": _param_fields(named),
+        "suggestions": suggestions(request, named.params),
+        "candidates": [],
+    }
     try:
         bindings = bindings_for(named, given, site.kg.asserted)
     except (AmbiguousEntity, EntityNotFound) as exc:
         if request.query_params.get("format") is not None:
             raise
         # The form again, with the entities the name may mean as links that run the query with each.
-        param = next((p.name for p in named.params if p.type == "entity" and str(getattr(exc, "name", "")) == values[p.name].strip()), None)
+        param = next(
+            (
+                p.name
+                for p in named.params
+                if p.type == "entity" and str(getattr(exc, "name", "")) == values[p.name].strip()
+            ),
+            None,
+        )
 
         def href(node: URIRef) -> str:
             chosen = {**values, **({param: str(node)} if param else {})}
@@ -472,7 +482,10 @@ async def entity(request: Request) -> Response:
     checks = _checks_for(request, node) if (node, RDF.type, QB.Observation) in kg.asserted else []
     asserted_types = set(kg.asserted.objects(node, RDF.type))
     types = [
-        {"label": _label(request, t), "href": f"/class/{urllib.parse.quote(curie(t), safe=':')}" if t in asserted_types else None}
+        {
+            "label": _label(request, t),
+            "href": f"/class/{urllib.parse.quote(curie(t), safe=':')}" if t in asserted_types else None,
+        }
         for t in sorted(full.objects(node, RDF.type))
         if isinstance(t, URIRef) and str(t).startswith(str(LZ._NS))
     ]
@@ -547,9 +560,7 @@ async def graph_page(request: Request) -> Response:
         raise UsageError("depth must be a whole number from 0 to 5")
     from starlette.concurrency import run_in_threadpool
 
-    from kg.lookup import find_entity
-
-    from kg.lookup import AmbiguousEntity, EntityNotFound
+    from kg.lookup import AmbiguousEntity, EntityNotFound, find_entity
 
     kg = request.app.state.site.kg
     try:

@@ -30,7 +30,7 @@ def test_home_counts_link_to_class_lists(client: TestClient, kgraph) -> None:  #
     stats = graph_stats(kgraph.asserted, kgraph.ontology)
     listed = [c for c in stats.classes if c.curie.startswith(("lz:", "schema:", "org:", "qb:"))]
     for c in listed:
-        href = f'/class/{c.curie.replace(":", "%3A")}'
+        href = f"/class/{c.curie.replace(':', '%3A')}"
         assert f'href="{href}"' in home, c.curie
         page = client.get(href.replace("%3A", ":"), headers=HTML)
         assert page.status_code == 200, c.curie

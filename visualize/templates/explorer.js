@@ -338,7 +338,7 @@
   // -- legend and class filter -------------------------------------------
   function renderLegend() {
     const legend = $("legend");
-    legend.replaceChildren(el("h3", t("类别（可筛选）", "Classes (filter)")));
+    legend.replaceChildren(el("h2", t("类别（可筛选）", "Classes (filter)")));
     for (const g of DATA.groups) {
       const label = el("label");
       const box = el("input");
