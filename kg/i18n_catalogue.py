@@ -143,13 +143,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "rows": ("{n} 行", "{n} rows"),
     # -- search
     "search_title": ("搜索", "Search"),
+    "colon": ("：", ": "),
     "search_help": (
         "在名称（中文、英文、原文用词）和原文中搜索，例如 齐鲁石化、污水处理设施。",
         "Search names (Chinese, English, the text's own wording) and the text itself, e.g. 齐鲁石化, 污水处理设施.",
     ),
     "search_summary": (
         "{names} 个名称匹配 · 共 {entities} 个实体 · 原文 {passages} 处",
-        "{names} names match · {entities} entities in all · {passages} passages of the text",
+        "found by name: {names} · entities in all: {entities} · places in the text: {passages}",
     ),
     "search_by_class": ("按类别", "By class"),
     "all_classes": ("全部", "All"),
