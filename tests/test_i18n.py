@@ -187,3 +187,13 @@ def test_text_helper() -> None:
     assert text("rows", Lang.ZH, n=2) == "2 行"
     with pytest.raises(KeyError):
         text("no-such-key", Lang.ZH)
+
+
+@pytest.mark.parametrize(
+    "cookie", ['lang="; x', "lang=" + "e" * 10_000, "lang=en; lang=zh", "\x7f=\x7f", ";;;", "lang=<script>"]
+)
+def test_garbage_language_cookies_and_parameters(client: TestClient, cookie: str) -> None:
+    r = client.get("/queries", headers={"cookie": cookie})
+    assert r.status_code == 200 and "<script>" not in r.text.split("</head>")[1]
+    bad = client.get("/queries", params={"lang": "<script>alert(1)</script>"}, headers={"cookie": cookie})
+    assert bad.status_code == 200 and "alert(1)</script>" not in bad.text and "set-cookie" not in bad.headers
