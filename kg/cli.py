@@ -959,6 +959,7 @@ def viz(
     """
     from kg.errors import UsageError
     from kg.graph.lookup import find_entity
+    from kg.graph.textsearch import network_passages
     from visualize.network import Options, neighbourhood, restrict_to_groups, to_networkx
     from visualize.render import write_html
 
@@ -987,6 +988,7 @@ def viz(
         title_en="Linzi District 2023 work report: knowledge graph",
         lang=lang,
         focus=centre,
+        passages=network_passages(graph, set(net.nodes)),
     )
     click.echo(f"wrote {output} ({size} bytes; {net.number_of_nodes()} nodes, {net.number_of_edges()} links)")
     if png is not None:

@@ -11,8 +11,8 @@ from rdflib import URIRef
 from starlette.testclient import TestClient
 
 from kg.core.namespaces import OA
+from kg.graph.article import Fact, Kind, annotate, documents, facts_of, parse_mark
 from kg.graph.store import load_graph
-from kg.web.article import Fact, Kind, annotate, documents, facts_of, parse_mark
 from kg.web.server import create_app
 
 HTML = {"accept": "text/html"}

@@ -81,9 +81,13 @@ def page_data(
     focus: str | None = None,
     initial_count: int = 120,
     cap: int = 25,
+    passages: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The JSON the page runs on: nodes and edges as pyvis builds them, the
-    legend, the details of each node, and where a large graph starts."""
+    legend, the details of each node, and where a large graph starts.
+    ``passages`` are the documents' sentences the search looks in (``text``,
+    ``doc``, ``start``, ``end`` and the ``nodes`` stated there;
+    kg.web.browse_pages.network_passages)."""
     from pyvis.network import Network
 
     pv = Network(directed=True, cdn_resources="in_line")
@@ -163,6 +167,7 @@ def page_data(
         "initial": initial if large else [],
         "focus": focus,
         "cap": cap,
+        "passages": passages or [],
         # Served, the page links nodes of this namespace to their /id/ pages.
         "id_prefix": str(ID),
         # Bounded layout work: the page stops physics after this many steps.

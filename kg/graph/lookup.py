@@ -16,13 +16,22 @@ Names = Graph | KnowledgeGraph
 
 
 class EntityNotFound(UsageError):
-    """No entity matches the name."""
+    """No entity matches the name (``name``)."""
 
     http_status = 404
 
+    def __init__(self, message: str, *, name: str = "") -> None:
+        super().__init__(message)
+        self.name = name
+
 
 class AmbiguousEntity(UsageError):
-    """Several entities match the name; the message lists them."""
+    """Several entities match the name; the message lists them, ``candidates`` holds them."""
+
+    def __init__(self, message: str, *, name: str = "", candidates: tuple[URIRef, ...] = ()) -> None:
+        super().__init__(message)
+        self.name = name
+        self.candidates = candidates
 
 
 _NAME_PROPS = (RDFS.label, LZ.sourceTerm, SKOS.altLabel)
@@ -125,15 +134,19 @@ def find_entity(graph: Names, name: str) -> URIRef:
     if len(exact) == 1:
         return exact[0]
     if len(exact) > 1:
-        raise AmbiguousEntity(f"{name!r} names {len(exact)} entities: " + _listing(graph, exact))
+        raise AmbiguousEntity(
+            f"{name!r} names {len(exact)} entities: " + _listing(graph, exact), name=text, candidates=tuple(exact)
+        )
     partial = sorted(node for node, ns in names.items() if any(wanted in n for n in ns))
     if len(partial) == 1:
         return partial[0]
     if partial:
         raise AmbiguousEntity(
-            f"{name!r} matches {len(partial)} entities; be more specific: " + _listing(graph, partial)
+            f"{name!r} matches {len(partial)} entities; be more specific: " + _listing(graph, partial),
+            name=text,
+            candidates=tuple(partial),
         )
-    raise EntityNotFound(f"no entity is called {name!r} (give a Chinese or English label, or an IRI)")
+    raise EntityNotFound(f"no entity is called {name!r} (give a Chinese or English label, or an IRI)", name=text)
 
 
 def _listing(graph: Names, nodes: list[URIRef], limit: int = 12) -> str:

@@ -6,6 +6,9 @@ Header lines start with ``#+`` (after grlc)::
     #+ description: What a given enterprise (or one of its units) carries.
     #+ param: enterprise entity 齐鲁石化 -- the enterprise, by label or IRI
     #+ sentence: start end
+    #+ description-zh: 某企业（或其下属单位）承担的项目。
+    #+ param-zh: enterprise -- 企业：中文或英文名称，或 IRI
+    #+ column: enterprise 企业 | Enterprise
 
 ``param`` gives name, type (``entity``: a label or IRI resolved to the
 entity's IRI; ``document``: a document id such as ``linzi-2023`` or its IRI;
@@ -13,7 +16,10 @@ entity's IRI; ``document``: a document id such as ``linzi-2023`` or its IRI;
 the parameter may be left out, and its variable stays unbound), and a
 description. ``sentence`` names the variables holding span offsets and,
 optionally, the span's document; when the text is available a ``sentence``
-column is added.
+column is added. ``description-zh`` and ``param-zh`` give the description and a
+parameter's description in Chinese; ``column`` gives a variable's label in
+Chinese and English (``NAME 中文 | English``), shown as the column header and
+the parameter's name in the explorer.
 """
 
 from __future__ import annotations
@@ -68,6 +74,16 @@ class NamedQuery:
     #: The variables of a span's start and end offsets, and of its document (optional).
     sentence: tuple[str, ...] | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    #: The description in Chinese (``description`` is the English one).
+    description_zh: str = ""
+    #: Each variable's label: name -> (Chinese, English).
+    columns: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: Each parameter's description in Chinese, by name.
+    param_zh: dict[str, str] = field(default_factory=dict)
+
+    def column(self, name: str) -> tuple[str, str] | None:
+        """The label of a variable, (Chinese, English), if the header gives one."""
+        return self.columns.get(name)
 
     @property
     def title(self) -> str:
@@ -113,7 +129,22 @@ def parse_query_file(path: Path, *, name: str | None = None) -> NamedQuery:
         if len(parts) not in (2, 3):
             raise HeaderError(f"{path}:{number}: 'sentence' needs two or three variable names (start end [document])")
         sentence = tuple(parts)
-    known = {"title", "description", "param", "sentence"}
+    columns: dict[str, tuple[str, str]] = {}
+    for number, value in fields.get("column", []):
+        match = re.match(r"^(\w+)\s+([^|]+?)\s*\|\s*(.+)$", value)
+        if not match:
+            raise HeaderError(f"{path}:{number}: 'column' must be NAME 中文 | English")
+        columns[match.group(1)] = (match.group(2).strip(), match.group(3).strip())
+    param_zh: dict[str, str] = {}
+    for number, value in fields.get("param-zh", []):
+        match = re.match(r"^(\w+)\s+--\s*(.+)$", value)
+        if not match:
+            raise HeaderError(f"{path}:{number}: 'param-zh' must be NAME -- 中文说明")
+        param_zh[match.group(1)] = match.group(2).strip()
+    unknown = sorted(set(param_zh) - {p.name for p in params})
+    if unknown:
+        raise HeaderError(f"{path}: 'param-zh' names no parameter: {', '.join(unknown)}")
+    known = {"title", "description", "param", "sentence", "description-zh", "param-zh", "column"}
     extra = {k: v[0][1] for k, v in fields.items() if k not in known}
     return NamedQuery(
         name=name or path.stem,
@@ -125,6 +156,9 @@ def parse_query_file(path: Path, *, name: str | None = None) -> NamedQuery:
         params=tuple(params),
         sentence=sentence,
         extra=extra,
+        description_zh=" ".join(v for _, v in fields.get("description-zh", [])),
+        columns=columns,
+        param_zh=param_zh,
     )
 
 

@@ -38,7 +38,7 @@ def _cache(request: Request) -> dict[Any, Any]:
 
 
 async def article(request: Request) -> Response:
-    from kg.web.article import annotate, documents, facts_of, parse_mark
+    from kg.graph.article import annotate, documents, facts_of, parse_mark
     from kg.web.pages import NotFound, _label, _page, local_href
 
     kg = request.app.state.site.kg

@@ -19,6 +19,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
 from kg import __version__
+from kg.core.i18n import Text, current_lang, labelled, parse_lang
 from kg.core.namespaces import ID, LZ, OA, PROV, QB, SDMX_ATTR, SDMX_DIM, SDMX_MEASURE, SKOS
 from kg.documents.spans import editorial_triples_of
 from kg.errors import KGError, UsageError
@@ -40,6 +41,12 @@ def setup(app: Any, site: Any) -> None:
         loader=jinja2.PackageLoader("kg", "templates"), autoescape=True, undefined=jinja2.StrictUndefined
     )
     env.filters["urlencode"] = lambda s: urllib.parse.quote(str(s), safe="")
+    from kg.core import i18n
+
+    # The language of each request (``?lang=``, the ``lang`` cookie) for every
+    # template below, error pages included: see kg/i18n.py.
+    i18n.install(env)
+    app.add_middleware(i18n.LanguageMiddleware)
     app.state.templates = env
     app.state.page_context = {
         "site_title": SITE_TITLE,
@@ -99,16 +106,17 @@ class _Browse:
 
 def _page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
     env = request.app.state.templates
-    html = env.get_template(template).render(**{**request.app.state.page_context, **context})
+    html = env.get_template(template).render(**{**request.app.state.page_context, "status": status, **context})
     return HTMLResponse(html, status_code=status)
 
 
-def _label(request: Request, node: Any, lang: str = "zh") -> str:
-    from kg.graph.lookup import label
-
+def _label(request: Request, node: Any, lang: str | None = None) -> Text:
+    """The node's label in ``lang`` (default: the page's language), knowing its own language."""
+    wanted = parse_lang(lang) or current_lang()
     if not isinstance(node, URIRef):
-        return str(node)
-    return label(request.app.state.browse.full, node, lang) or curie(node).replace("<", "").replace(">", "")
+        return Text(node, getattr(node, "language", None))
+    pairs = [(str(o), getattr(o, "language", None)) for o in request.app.state.browse.full.objects(node, RDFS.label)]
+    return labelled(pairs, wanted) or Text(curie(node).replace("<", "").replace(">", ""))
 
 
 def local_href(node: Any) -> str | None:
@@ -154,12 +162,20 @@ async def home(request: Request) -> Response:
             }
         )
     classes = [c for c in stats.classes if c.curie.startswith(("lz:", "schema:", "org:", "qb:"))]
+
+    def in_lang(p: Any, lang: str) -> str:
+        values = list(kg.asserted.objects(dataset, p))
+        return next((str(t) for t in values if getattr(t, "language", None) == lang), "")
+
+    untagged = str(kg.asserted.value(dataset, DCTERMS.description) or "")
     return _page(
         request,
         "home.html",
-        title_zh=str(kg.asserted.value(dataset, DCTERMS.title) or SITE_TITLE),
-        title_en=next((str(t) for t in kg.asserted.objects(dataset, DCTERMS.title) if t.language == "en"), ""),
-        description=str(kg.asserted.value(dataset, DCTERMS.description) or ""),
+        title_zh=in_lang(DCTERMS.title, "zh") or SITE_TITLE,
+        title_en=in_lang(DCTERMS.title, "en")
+        or next((str(t) for t in kg.asserted.objects(dataset, DCTERMS.title) if not getattr(t, "language", None)), ""),
+        description=in_lang(DCTERMS.description, "en") or untagged,
+        description_zh=in_lang(DCTERMS.description, "zh"),
         sources=sources,
         classes=classes,
         triples=stats.triples,
@@ -173,30 +189,9 @@ async def home(request: Request) -> Response:
 
 
 async def search(request: Request) -> Response:
-    q = request.query_params.get("q", "").strip()
-    if len(q) > 200:
-        raise UsageError("the search text is longer than 200 characters")
-    hits: list[dict[str, str]] = []
-    if q:
-        wanted = q.casefold()
-        for node, names in request.app.state.browse.search_index:
-            if any(wanted in n.casefold() for n in names):
-                kinds = sorted(curie(t) for t in request.app.state.site.kg.asserted.objects(node, RDF.type))
-                hits.append(
-                    {
-                        "iri": str(node),
-                        "href": local_href(node) or "",
-                        "label_zh": _label(request, node),
-                        "label_en": _label(request, node, "en"),
-                        "kind": ", ".join(kinds),
-                    }
-                )
-    hits.sort(key=lambda h: (len(h["label_zh"]), h["label_zh"]))
-    if "application/json" in request.headers.get("accept", "") or request.query_params.get("format") == "json":
-        from starlette.responses import JSONResponse
+    from kg.web.browse_pages import search as search_page
 
-        return JSONResponse(hits[:100])
-    return _page(request, "search.html", q=q, hits=hits[:100])
+    return await search_page(request)
 
 
 async def download(request: Request) -> Response:
@@ -229,7 +224,7 @@ def _cells(request: Request, result: Any) -> list[list[dict[str, Any]]]:
             elif isinstance(term, URIRef):
                 cells.append({"text": _label(request, term), "href": local_href(term), "iri": str(term)})
             else:
-                cells.append({"text": str(term), "href": None, "iri": ""})
+                cells.append({"text": Text(term, getattr(term, "language", None)), "href": None, "iri": ""})
         rows.append(cells)
     return rows
 
@@ -244,6 +239,7 @@ def _result_context(site: Any) -> dict[str, Any]:
         "formats": [],
         "graph_text": "",
         "share_url": None,
+        "headers": [],
         "row_limit": site.settings.row_limit,
         "timeout": site.settings.timeout,
     }
@@ -258,11 +254,44 @@ async def _run_for_page(request: Request, text: str, bindings: dict[str, Any] | 
         context["error"] = str(exc)
         return context
     context.update(result=result, truncated=truncated, cells=_cells(request, result) if result.kind == "select" else [])
+    if result.kind == "select":
+        context["headers"] = _headers(result.variables)
     if result.kind == "graph":
         from kg.web.server import render_result
 
         context["graph_text"] = render_result(result, "turtle")[0].decode("utf-8")
     return context
+
+
+def _headers(variables: list[str], named: Any = None) -> list[dict[str, Any]]:
+    """Column headers: a named query's own label for each variable (its ``#+ column:``
+    header) in the page's language, else the variable's name."""
+    from kg.core.i18n import Lang, text
+
+    lang = current_lang()
+    out = []
+    for v in variables:
+        pair = named.column(v) if named is not None else None
+        if pair is None and v == "sentence" and named is not None:
+            pair = (text("col_sentence", Lang.ZH), text("col_sentence", Lang.EN))
+        label = Text(pair[0] if lang.value == "zh" else pair[1], lang.value) if pair else Text(v)
+        out.append({"name": v, "label": label})
+    return out
+
+
+def _param_fields(named: Any) -> list[dict[str, Any]]:
+    """The form's fields: each parameter's label and help in the page's language,
+    and the ``<datalist>`` that suggests its values."""
+    lang = current_lang().value
+    out = []
+    for p in named.params:
+        pair = named.column(p.name)
+        label = Text(pair[0] if lang == "zh" else pair[1], lang) if pair else Text(p.name)
+        zh_help = named.param_zh.get(p.name, "")
+        help_text = Text(zh_help, "zh") if lang == "zh" and zh_help else Text(p.description, "en")
+        lists = {"entity": "entity-names", "document": "document-ids"}
+        out.append({"name": p.name, "label": label, "help": help_text, "list": lists.get(p.type)})
+    return out
 
 
 async def query_page(request: Request) -> Response:
@@ -297,7 +326,38 @@ async def named_page(request: Request) -> Response:
     site = request.app.state.site
     given = {p.name: request.query_params[p.name] for p in named.params if p.name in request.query_params}
     values = {p.name: given.get(p.name, p.default) for p in named.params}
-    bindings = bindings_for(named, given, site.kg.asserted)
+    from kg.graph.lookup import AmbiguousEntity, EntityNotFound
+    from kg.web.browse_pages import candidates_context, suggestions
+
+    form: dict[str, Any] = {
+        "params": _param_fields(named),
+        "suggestions": suggestions(request, named.params),
+        "candidates": [],
+    }
+    try:
+        bindings = bindings_for(named, given, site.kg.asserted)
+    except (AmbiguousEntity, EntityNotFound) as exc:
+        if request.query_params.get("format") is not None:
+            raise
+        # The form again, with the entities the name may mean as links that run the query with each.
+        param = next(
+            (
+                p.name
+                for p in named.params
+                if p.type == "entity" and str(getattr(exc, "name", "")) == values[p.name].strip()
+            ),
+            None,
+        )
+
+        def href(node: URIRef) -> str:
+            chosen = {**values, **({param: str(node)} if param else {})}
+            return f"/queries/{name}?" + urllib.parse.urlencode(chosen)
+
+        candidates, note = candidates_context(request, exc, href=href)
+        context = _result_context(site)
+        context["error"] = None if candidates else str(exc)
+        form.update(candidates=candidates, candidates_note=note)
+        return _page(request, "named.html", status=exc.http_status, named=named, values=values, **form, **context)
     from kg.core.terms import to_cell
 
     cells = {k: to_cell(v) for k, v in bindings.items()}
@@ -314,13 +374,16 @@ async def named_page(request: Request) -> Response:
     context = await _run_for_page(request, named.text, cells)
     if context["result"] is not None:
         context["result"] = _with_sentence(site, named, context["result"])
-        context["cells"] = _cells(request, context["result"]) if context["result"].kind == "select" else []
+        if context["result"].kind == "select":
+            context["cells"] = _cells(request, context["result"])
+            context["headers"] = _headers(context["result"].variables, named)
     query = urllib.parse.urlencode(values)
     context["share_url"] = f"/queries/{name}?{query}"
     context["formats"] = [
         {"href": f"/queries/{name}?{query}&format={k}", "label": k.upper()} for k in ("csv", "json", "tsv", "xml")
     ]
-    return _page(request, "named.html", status=400 if context["error"] else 200, named=named, values=values, **context)
+    status = 400 if context["error"] else 200
+    return _page(request, "named.html", status=status, named=named, values=values, **form, **context)
 
 
 def _with_sentence(site: Any, named: Any, result: Any) -> Any:
@@ -387,6 +450,7 @@ async def entity(request: Request) -> Response:
                 }
             )
     from kg.web.article_page import article_href
+    from kg.web.browse_pages import counterparts_context, indicator_context
 
     spans: list[dict[str, Any]] = []
     for span in kg.asserted.objects(node, PROV.wasDerivedFrom):
@@ -416,9 +480,13 @@ async def entity(request: Request) -> Response:
     )
     figures = _figures(request, node)
     checks = _checks_for(request, node) if (node, RDF.type, QB.Observation) in kg.asserted else []
+    asserted_types = set(kg.asserted.objects(node, RDF.type))
     types = [
-        _label(request, t)
-        for t in full.objects(node, RDF.type)
+        {
+            "label": _label(request, t),
+            "href": f"/class/{urllib.parse.quote(curie(t), safe=':')}" if t in asserted_types else None,
+        }
+        for t in sorted(full.objects(node, RDF.type))
         if isinstance(t, URIRef) and str(t).startswith(str(LZ._NS))
     ]
     graph_href = (
@@ -431,9 +499,11 @@ async def entity(request: Request) -> Response:
         read_href=article_href(readable) if isinstance(readable, URIRef) else None,
         iri=str(node),
         path=request.url.path,
-        label_zh=_label(request, node),
+        label_zh=_label(request, node, "zh"),
         label_en=_label(request, node, "en"),
-        types=sorted(set(types)),
+        types=sorted(types, key=lambda t: (t["href"] is None, str(t["label"]))),
+        indicator=indicator_context(request, node),
+        counterparts=counterparts_context(request, node),
         facts=facts,
         outgoing=outgoing,
         incoming=incoming,
@@ -490,28 +560,49 @@ async def graph_page(request: Request) -> Response:
         raise UsageError("depth must be a whole number from 0 to 5")
     from starlette.concurrency import run_in_threadpool
 
-    from kg.graph.lookup import find_entity
+    from kg.graph.lookup import AmbiguousEntity, EntityNotFound, find_entity
 
     kg = request.app.state.site.kg
-    centre = str(find_entity(kg.asserted, focus)) if focus else None
+    try:
+        centre = str(find_entity(kg.asserted, focus)) if focus else None
+    except (AmbiguousEntity, EntityNotFound) as exc:
+        from kg.web.browse_pages import candidates_context
+
+        def href(node: URIRef) -> str:
+            return "/graph?" + urllib.parse.urlencode({"focus": str(node), "depth": depth_text})
+
+        candidates, note = candidates_context(request, exc, href=href)
+        return _page(
+            request, "error.html", status=exc.http_status, message=str(exc), candidates=candidates, candidates_note=note
+        )
+    lang = current_lang()
     # Keyed by the resolved entity, so that spellings share one page.
-    key = (centre, int(depth_text))
+    key = (centre, int(depth_text), lang.value)
     cache = request.app.state.graph_pages
     if key not in cache:
         if len(cache) >= 32:
             cache.pop(next(iter(cache)))
-        cache[key] = await run_in_threadpool(_graph_html, kg, centre, int(depth_text))
+        cache[key] = await run_in_threadpool(_graph_html, kg, centre, int(depth_text), lang.value)
     return HTMLResponse(cache[key])
 
 
-def _graph_html(kg: Any, centre: str | None, depth: int) -> str:
+def _graph_html(kg: Any, centre: str | None, depth: int, lang: str = "zh") -> str:
+    from kg.core.i18n import Lang, text
+    from kg.graph.textsearch import network_passages
     from visualize.network import neighbourhood, to_networkx
     from visualize.render import render_html
 
     net = to_networkx(kg.asserted, kg.ontology, source_text=lambda span: getattr(kg.text_of(span), "text", None))
     if centre is not None:
         net = neighbourhood(net, centre, depth)
-    return render_html(net, title_zh=SITE_TITLE, title_en="Linzi work report knowledge graph", focus=centre)
+    return render_html(
+        net,
+        title_zh=text("site_title", Lang.ZH),
+        title_en=text("site_title", Lang.EN),
+        focus=centre,
+        lang=lang,
+        passages=network_passages(kg, set(net.nodes)),
+    )
 
 
 # -- consistency checks, follow-up, comparison ----------------------------------------
@@ -644,6 +735,7 @@ async def compare_page(request: Request) -> Response:
 
 def routes() -> list[Route]:
     from kg.web.article_page import article
+    from kg.web.browse_pages import class_page
 
     return [
         Route("/checks", checks_page),
@@ -659,6 +751,7 @@ def routes() -> list[Route]:
         Route("/id/{path:path}", entity),
         Route("/graph", graph_page),
         Route("/search", search),
+        Route("/class/{curie}", class_page),
         Route("/download/linzi.{fmt}", download),
         Route("/favicon.ico", lambda _request: Response(status_code=204)),
     ]

@@ -35,7 +35,7 @@
     const text = `[${s.start}, ${s.end}]`;
     if (!served) return el("div", text, "span");
     const link = el("a", text);
-    link.href = `/article?mark=${s.start}-${s.end}#mark`;
+    link.href = `/article${s.doc ? "/" + encodeURIComponent(s.doc) : ""}?mark=${s.start}-${s.end}#mark`;
     link.target = "_top";
     const box = el("div", null, "span");
     box.append(link);
@@ -338,7 +338,7 @@
   // -- legend and class filter -------------------------------------------
   function renderLegend() {
     const legend = $("legend");
-    legend.replaceChildren(el("h3", t("类别（可筛选）", "Classes (filter)")));
+    legend.replaceChildren(el("h2", t("类别（可筛选）", "Classes (filter)")));
     for (const g of DATA.groups) {
       const label = el("label");
       const box = el("input");
@@ -362,6 +362,40 @@
 
   // -- search ---------------------------------------------------------------
   const results = $("results");
+  // The documents' sentences, for a phrase that is in the text rather than in a name.
+  const passages = (DATA.passages || []).map((p) => ({ ...p, folded: p.text.toLowerCase() }));
+  function showPassage(p, at, length) {
+    const stated = p.nodes.filter((id) => byId.has(id));
+    for (const id of stated) { visible.add(id); hiddenGroups.delete(byId.get(id).group); }
+    selected = null;
+    neighbourhood = new Set();
+    pathNodes = new Set(stated);
+    pathEdges = new Set();
+    renderLegend();
+    sync();
+    if (stated.length) network.fit({ nodes: stated, animation: false });
+    const panel = $("details");
+    panel.replaceChildren();
+    panel.append(el("h2", t("原文", "In the text")));
+    const quote = el("blockquote");
+    quote.lang = "zh-Hans";
+    quote.append(document.createTextNode(p.text.slice(0, at)), el("mark", p.text.slice(at, at + length)), document.createTextNode(p.text.slice(at + length)));
+    panel.append(quote);
+    panel.append(spanEl({ start: p.start, end: p.end, doc: p.doc }));
+    panel.append(el("h3", t(`此处陈述（${stated.length}）`, `Stated here (${stated.length})`)));
+    const list = el("ul");
+    list.id = "passage-nodes";
+    for (const id of stated) {
+      const item = el("li");
+      const link = el("a", nodeLabel(byId.get(id)));
+      link.href = "#";
+      link.addEventListener("click", (ev) => { ev.preventDefault(); focusNode(id); });
+      item.append(link);
+      list.append(item);
+    }
+    panel.append(list);
+    $("pathbar").textContent = t(`原文中的一句，陈述 ${stated.length} 个节点`, `a sentence of the text stating ${stated.length} nodes`);
+  }
   function search(text) {
     const q = text.trim().toLowerCase();
     results.replaceChildren();
@@ -385,7 +419,19 @@
       b.addEventListener("click", () => { results.hidden = true; focusNode(n.id); });
       results.append(b);
     }
-    if (!hits.length) results.append(el("div", t("没有匹配", "no match")));
+    // Then the sentences that contain the text, with the nodes stated there.
+    const found = passages.filter((p) => p.folded.includes(q)).slice(0, 10);
+    for (const p of found) {
+      const at = p.folded.indexOf(q);
+      const from = Math.max(0, at - 12);
+      const snippet = (from ? "…" : "") + p.text.slice(from, at + q.length + 16) + (at + q.length + 16 < p.text.length ? "…" : "");
+      const b = el("button", `${t("原文", "Text")}：${snippet} · ${p.nodes.length}`, "passage");
+      b.type = "button";
+      b.lang = "zh-Hans";
+      b.addEventListener("click", () => { results.hidden = true; showPassage(p, at, q.length); });
+      results.append(b);
+    }
+    if (!hits.length && !found.length) results.append(el("div", t("没有匹配", "no match")));
     results.hidden = false;
   }
   $("search").addEventListener("input", (ev) => search(ev.target.value));
@@ -396,15 +442,23 @@
 
   // -- toolbar ----------------------------------------------------------------
   function applyLanguage() {
-    document.documentElement.lang = lang;
+    document.documentElement.lang = lang === "zh" ? "zh-Hans" : "en";
+    for (const node of document.querySelectorAll("[data-label-zh]")) node.setAttribute("aria-label", lang === "zh" ? node.dataset.labelZh : node.dataset.labelEn);
     $("lang").textContent = lang === "zh" ? "English" : "中文";
+    $("lang").lang = lang === "zh" ? "en" : "zh-Hans";
+    $("search").placeholder = t("搜索名称或原文", "Search names and the text");
     $("title").textContent = lang === "zh" ? DATA.title_zh : DATA.title_en;
     for (const node of document.querySelectorAll("[data-zh]")) node.textContent = lang === "zh" ? node.dataset.zh : node.dataset.en;
     renderLegend();
     sync();
     if (selected) showDetails(selected);
   }
-  $("lang").addEventListener("click", () => { lang = lang === "zh" ? "en" : "zh"; applyLanguage(); });
+  $("lang").addEventListener("click", () => {
+    lang = lang === "zh" ? "en" : "zh";
+    // Served, the choice is the explorer's too (its pages read the same cookie).
+    if (served) document.cookie = `lang=${lang}; path=/; max-age=31536000; samesite=lax`;
+    applyLanguage();
+  });
   $("edge-labels").addEventListener("change", sync);
   $("fit").addEventListener("click", () => network.fit({ animation: false }));
   $("png").addEventListener("click", () => {
