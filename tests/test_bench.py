@@ -58,6 +58,8 @@ def test_results_are_written(results: dict, tmp_path: Path) -> None:  # type: ig
         "large_queries",
         "large_memory",
         "serve_throughput",
+        "explore_path",
+        "explore_page",
     }
     text = paths[1].read_text(encoding="utf-8")
     assert "## Targets" in text and "| `targets-2023` |" in text and "Oxigraph server" in text

@@ -106,7 +106,7 @@ def test_check_a_planted_document_from_data(tmp_path: Path) -> None:
             1,
             "verdict",
         ),
-        (["--data"], "this is <not turtle", 1, "not valid turtle"),
+        (["--data"], "this is <not turtle", 1, "not valid Turtle"),
     ],
 )
 def test_check_garbage_is_one_error_line(

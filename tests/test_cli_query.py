@@ -191,4 +191,4 @@ def test_serve_bad_inputs(tmp_path: Path) -> None:
     with socket.create_server(("127.0.0.1", 0)) as probe:
         free = str(probe.getsockname()[1])
     code, out = run("serve", "--port", free, "--data", str(garbage))
-    assert code == 1 and "not valid turtle" in out
+    assert code == 1 and "not valid Turtle" in out

@@ -126,7 +126,7 @@ def test_cli_validate_passes_on_the_data() -> None:
 @pytest.mark.parametrize(
     ("name", "content", "expected"),
     [
-        ("garbage.ttl", b"this is <not turtle", "not valid turtle"),
+        ("garbage.ttl", b"this is <not turtle", "not valid Turtle"),
         ("binary.ttl", b"\xff\xfe\x00\x01", "garbage"),
         ("data.csv", b"a,b\n", "unknown RDF file extension '.csv'"),
     ],

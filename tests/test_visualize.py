@@ -219,7 +219,7 @@ def test_viz_cli_errors(tmp_path: Path) -> None:
     garbage = tmp_path / "garbage.ttl"
     garbage.write_text("this is not turtle <", encoding="utf-8")
     result = runner.invoke(main, ["viz", "--data", str(garbage), "-o", str(tmp_path / "x.html")])
-    assert result.exit_code == 1 and "not valid turtle" in result.output
+    assert result.exit_code == 1 and "not valid Turtle" in result.output
     assert not (tmp_path / "x.html").exists()
     result = runner.invoke(main, ["viz", "--focus", "火星", "-o", str(tmp_path / "x.html")])
     assert result.exit_code == 2 and "no entity is called" in result.output

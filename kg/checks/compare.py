@@ -9,7 +9,7 @@ explorer's Content-Security-Policy and can be saved into a story as is.
 >>> from kg.graph.store import load_graph
 >>> points = comparison(load_graph(), "地区生产总值增长率")
 >>> [(p.area_label, p.year, p.wording) for p in points]
-[('临淄区', 2023, '5.5%以上')]
+[('淄博市', 2022, '4%以上'), ('山东省', 2023, '5%以上'), ('临淄区', 2023, '5.5%以上')]
 >>> svg_chart(points, title="地区生产总值增长率").startswith("<svg")
 True
 """

@@ -334,7 +334,7 @@ _BAD_OFFSET = (
 
 
 def _load_extra(store: ox.Store, path: Path) -> None:
-    name, fmt = file_format(path)
+    _, fmt = file_format(path)
     check_input(path)
     try:
         store.bulk_load(path=str(path), format=fmt)
@@ -343,7 +343,7 @@ def _load_extra(store: ox.Store, path: Path) -> None:
         raise RDFFileError(f"{path}: {exc.strerror or exc}") from None
     except SyntaxError as exc:
         message = " ".join(str(exc).split())
-        raise RDFFileError(f"{path}: not valid {name}: {message[:300]}") from None
+        raise RDFFileError(f"{path}: not valid {fmt.name}: {message[:300]}") from None
     # Taken out of the result at once: a result left in a traceback keeps the database open.
     bad = [row[0].value for row in store.query(_BAD_OFFSET)]  # type: ignore[union-attr]
     if bad:

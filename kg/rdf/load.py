@@ -172,7 +172,7 @@ def _short(text: str) -> str:
 def parse_file(path: str | os.PathLike[str]) -> Graph:
     """Parse an RDF file chosen by extension; raise :class:`RDFFileError` on bad input."""
     file = Path(path)
-    fmt, _ = file_format(file)
+    fmt, ox_format = file_format(file)
     check_input(file)
     import logging
 
@@ -186,7 +186,8 @@ def parse_file(path: str | os.PathLike[str]) -> Graph:
         raise RDFFileError(f"{file}: not UTF-8 text ({exc.reason})") from None
     except Exception as exc:  # rdflib raises many unrelated types for bad syntax
         message = " ".join(str(exc).split())
-        raise RDFFileError(f"{file}: not valid {fmt}: {message[:300]}") from None
+        # Named as pyoxigraph names it, so that both engines' messages agree.
+        raise RDFFileError(f"{file}: not valid {ox_format.name}: {message[:300]}") from None
     finally:
         term_log.setLevel(level)
     check_terms(graph, file)

@@ -29,7 +29,7 @@ PAGE_HITS = 100
 
 def _web() -> Any:
     # kg.web.pages imports this module's handlers; importing it back at call time keeps the two apart.
-    from kg import web
+    from kg.web import pages as web
 
     return web
 
