@@ -228,3 +228,38 @@ def test_a_yaml_file_outside_every_document_is_refused(tmp_path: Path) -> None:
     (root / "extra.yaml").write_text("records: []\n", encoding="utf-8")
     with pytest.raises(DataError, match=r"extra\.yaml: a data file at the top of the data directory belongs to no"):
         load_corpus(root)
+
+
+@pytest.mark.parametrize("doc", ["no-such-doc", "x" * 5000, "../linzi-2023", "<script>"])
+def test_unknown_document_is_one_error_line(doc: str) -> None:
+    result = CliRunner().invoke(main, ["stats", "--document", doc])
+    assert result.exit_code == 2  # a bad option
+    assert (
+        result.output.startswith("error: no document")
+        and "documents: linzi-2023, shandong-2023, zibo-2023" in result.output
+    )
+
+
+@pytest.mark.parametrize("report", ["no-such-doc", "<urn:x>", "x" * 3000, "linzi-2023/text"])
+def test_unknown_report_parameter_is_refused(report: str) -> None:
+    result = CliRunner().invoke(main, ["query", "targets-2023", "--no-store", "-p", f"report={report}"])
+    assert result.exit_code == 2 and "error: no document" in result.output and "Traceback" not in result.output
+
+
+def test_a_fifo_or_a_directory_among_the_sources_is_passed_over(tiny: tuple[Path, Path]) -> None:
+    import os
+
+    root, sources = tiny
+    os.mkfifo(sources / "blocking.txt")  # read, it would block forever
+    (sources / "dir.txt").mkdir()
+    result = CliRunner().invoke(main, ["build", "--data-dir", str(root), "--sources", str(sources)])
+    assert result.exit_code == 0, result.output
+
+
+def test_a_document_file_that_is_not_a_file(tiny: tuple[Path, Path]) -> None:
+    import os
+
+    root, _ = tiny
+    os.mkfifo(root / "tiny-2024" / "fifo.yaml")
+    with pytest.raises(DataError, match=r"fifo\.yaml: not a regular file"):
+        load_corpus(root)
