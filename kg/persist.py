@@ -115,7 +115,10 @@ def _read_manifest(build: Path) -> dict[str, Any] | None:
         return None
     if not isinstance(manifest, dict):
         return None
-    if not isinstance(manifest.get("quads"), int) or not isinstance(manifest.get("source_sha256"), str):
+    documents = manifest.get("documents")
+    if not isinstance(manifest.get("quads"), int) or not isinstance(documents, dict):
+        return None
+    if not all(isinstance(v, list) and len(v) == 2 and isinstance(v[0], str) for v in documents.values()):
         return None
     return manifest
 
