@@ -43,6 +43,9 @@ class BenchConfig:
     endpoint: bool = True
     clients: tuple[int, ...] = (1, 8)
     seconds: float = 10.0
+    # Each throughput run is cut into turns that alternate between the two
+    # servers, so that other load on the machine weighs on both alike.
+    rounds: int = 5
     # A typical answer (17 rows for Linzi, growing with the reports) and a
     # bound lookup (constant size): the second shows the serving overhead.
     throughput_queries: tuple[str, ...] = ("targets-2023", "enterprise-projects")
@@ -56,6 +59,8 @@ class BenchConfig:
             raise UsageError("--sizes: give report counts of at least 1, e.g. 1,10,100,1000")
         if self.repeats < 1:
             raise UsageError("--repeats must be at least 1")
+        if self.rounds < 1:
+            raise UsageError("--rounds must be at least 1")
         if any(c < 1 for c in self.clients):
             raise UsageError("--clients: give client counts of at least 1, e.g. 1,8")
         if self.cap <= 0 or self.load_cap <= 0 or self.seconds <= 0:
@@ -151,7 +156,7 @@ def _endpoint(
     location: Path, kg: Any, config: BenchConfig, in_process: dict[str, Any], serve_args: list[str]
 ) -> dict[str, Any]:
     from kg.bench.servers import linzi_server, oxigraph_server
-    from kg.bench.traffic import measure
+    from kg.bench.traffic import compare
     from kg.queries import bindings_for, get_query, list_queries
     from kg.sparql import remote_text, run_remote
 
@@ -181,18 +186,20 @@ def _endpoint(
                 config.repeats,
                 config.cap,
             )
-        for name, text in texts.items():
-            for clients in config.clients:
-                runs[name]["oxigraph"][str(clients)] = asdict(
-                    measure(f"{base}/query", text, clients=clients, seconds=config.seconds)
-                )
-    if texts:
-        with linzi_server(serve_args) as (ours, _):
-            for name, text in texts.items():
-                for clients in config.clients:
-                    runs[name]["linzi"][str(clients)] = asdict(
-                        measure(f"{ours}/sparql", text, clients=clients, seconds=config.seconds)
-                    )
+        if texts:
+            # Both servers up at once (an idle one costs nothing), measured in alternation.
+            with linzi_server(serve_args) as (ours, _):
+                for name, text in texts.items():
+                    for clients in config.clients:
+                        theirs, mine = compare(
+                            [f"{base}/query", f"{ours}/sparql"],
+                            text,
+                            clients=clients,
+                            seconds=config.seconds,
+                            rounds=config.rounds,
+                        )
+                        runs[name]["oxigraph"][str(clients)] = asdict(theirs)
+                        runs[name]["linzi"][str(clients)] = asdict(mine)
     out["throughput"].extend(runs.values())
     return out
 
