@@ -10,7 +10,8 @@ query, about 0.15 to 0.25 ms of it a request (URL decoding, the
 tokenizer, routing, ``Request``/``Response`` objects); the query itself runs
 every time, in a worker, under the time limit, as before. Anything else
 (another method or path, an answer too large for the worker to write, CORS
-on) goes the full way.
+on) goes the full way. The answers carry the headers every answer of the
+server carries (:data:`kg.server.SECURITY_HEADERS` and the page CSP).
 
 Entries are bounded by characters (keys and values), least recently used
 first out, so that many different queries cannot grow the server.
@@ -75,27 +76,28 @@ def request_key(scope: Mapping[str, Any]) -> tuple[bytes, bytes]:
 
 
 class FastSparql:
-    """ASGI middleware: prepared ``GET /sparql`` requests answered here."""
+    """Prepared ``GET /sparql`` requests, answered before the app's middleware."""
 
-    def __init__(self, app: Any, *, site: Site) -> None:
-        self.app = app
+    def __init__(self, site: Site, *, headers: list[tuple[bytes, bytes]]) -> None:
         self.site = site
+        self.headers = headers  # on every answer
 
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == "/sparql":
-            key = request_key(scope)
-            text = self.site.prepared.get(key)
-            if text is not None and await self._answer(key, text, send):
-                return
-        await self.app(scope, receive, send)
-
-    async def _answer(self, key: tuple[bytes, bytes], text: str, send: Any) -> bool:
-        """Answer from a worker; False (nothing sent) when the full path must."""
+    async def handle(self, scope: Any, send: Any) -> bool:
+        """Answer ``scope`` if it is a prepared request; False (nothing sent) when the full path must."""
+        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"] != "/sparql":
+            return False
+        key = request_key(scope)
+        text = self.site.prepared.get(key)
+        if text is None:
+            return False
         site = self.site
         try:
             outcome = await site.execute(text, answer_format="json")
         except KGError as exc:
-            await _plain(send, exc.http_status, str(exc))
+            await _plain(send, exc.http_status, str(exc), self.headers)
+            return True
+        except Exception:  # pragma: no cover - a bug; answered as the full path answers one
+            await _plain(send, 500, "internal error", self.headers)
             return True
         if outcome.body is None:  # too large for the worker to write: the full path cuts it
             site.prepared.discard(key)
@@ -105,16 +107,17 @@ class FastSparql:
             (b"content-length", str(len(outcome.body)).encode()),
             (b"x-linzi-truncated", b"false"),
             (b"x-linzi-row-limit", str(site.settings.row_limit).encode()),
+            *self.headers,
         ]
         await send({"type": "http.response.start", "status": 200, "headers": headers})
         await send({"type": "http.response.body", "body": outcome.body})
         return True
 
 
-async def _plain(send: Any, status: int, message: str) -> None:
+async def _plain(send: Any, status: int, message: str, more: list[tuple[bytes, bytes]]) -> None:
     """An error as the full path writes it for /sparql (plain text)."""
     body = (message + "\n").encode("utf-8")
-    headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode())]
+    headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()), *more]
     if status == 503:
         headers.append((b"retry-after", b"5"))
     await send({"type": "http.response.start", "status": status, "headers": headers})

@@ -454,22 +454,38 @@ def create_app(
         middleware.append(
             Middleware(CORSMiddleware, allow_origins=list(site.settings.cors_origins), allow_methods=["GET", "POST"])
         )
-    middleware.append(Middleware(FastSparql, site=site))
     routes = [
         Route("/sparql", sparql, methods=["GET", "POST"]),
         Route("/health", health, methods=["GET"]),
         *web.routes(),
         Mount("/static", StaticFiles(packages=[("kg", "static")]), name="static"),
     ]
-    app = Starlette(
+    app = _App(
         routes=routes,
         middleware=middleware,
         lifespan=lifespan,
         exception_handlers={KGError: _error_response, Exception: _error_response},
     )
     app.state.site = site
+    if not site.settings.cors_origins:  # with CORS, every answer goes through its middleware
+        headers = [
+            (k.encode(), v.encode()) for k, v in {**SECURITY_HEADERS, "content-security-policy": PAGE_CSP}.items()
+        ]
+        app.fast = FastSparql(site, headers=headers)
     web.setup(app, site)
     return app
+
+
+class _App(Starlette):
+    """Starlette, with prepared SPARQL requests (:mod:`kg.fastpath`) answered
+    before its middleware stack."""
+
+    fast: FastSparql | None = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if self.fast is not None and await self.fast.handle(scope, send):
+            return
+        await super().__call__(scope, receive, send)
 
 
 def _load() -> KnowledgeGraph:
