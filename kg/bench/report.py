@@ -206,6 +206,25 @@ def markdown(results: dict[str, Any]) -> str:
             )
         if skipped_runs:
             lines += ["", "Not measured: " + "; ".join(skipped_runs) + "."]
+    costs = [(size, entry) for size in sizes for entry in size.get("endpoint", {}).get("cost", [])]
+    costs = [(s, e) for s, e in costs if "front_us" in e["oxigraph"] and "front_us" in e["linzi"]]
+    if costs:
+        lines += [
+            "",
+            "## Where the time goes (CPU µs per answer, one client, from /proc)",
+            "",
+            "| query | reports | Oxigraph server | linzi-kg serve: HTTP front | workers | total "
+            "| wall per answer (ours / theirs) | client CPU (ours / theirs) |",
+            "|---|---:|---:|---:|---:|---:|---|---|",
+        ]
+        for size, entry in costs:
+            ox, lz = entry["oxigraph"], entry["linzi"]
+            theirs, total = ox["front_us"] + ox["workers_us"], lz["front_us"] + lz["workers_us"]
+            lines.append(
+                f"| `{entry['query']}` | {size['reports']:,} | {theirs:,.0f} | {lz['front_us']:,.0f} "
+                f"| {lz['workers_us']:,.0f} | {total:,.0f} | {lz['wall_us']:,.0f} / {ox['wall_us']:,.0f} "
+                f"| {lz['client_us']:,.0f} / {ox['client_us']:,.0f} |"
+            )
     lines += ["", f"Command: `{results.get('command', 'linzi-kg bench')}`", ""]
     return "\n".join(lines)
 

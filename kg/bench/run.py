@@ -46,6 +46,8 @@ class BenchConfig:
     # Each throughput run is cut into turns that alternate between the two
     # servers, so that other load on the machine weighs on both alike.
     rounds: int = 5
+    # Seconds of one client per server and query for the CPU time per answer (kg.bench.cost).
+    cost_seconds: float = 3.0
     # A typical answer (17 rows for Linzi, growing with the reports) and a
     # bound lookup (constant size): the second shows the serving overhead.
     throughput_queries: tuple[str, ...] = ("targets-2023", "enterprise-projects")
@@ -155,12 +157,13 @@ def _cli_seconds(store: Path, name: str, runs: int) -> float:
 def _endpoint(
     location: Path, kg: Any, config: BenchConfig, in_process: dict[str, Any], serve_args: list[str]
 ) -> dict[str, Any]:
-    from kg.bench.servers import linzi_server, oxigraph_server
+    from kg.bench.cost import cost
+    from kg.bench.servers import linzi_server, oxigraph_service
     from kg.bench.traffic import compare
     from kg.queries import bindings_for, get_query, list_queries
     from kg.sparql import remote_text, run_remote
 
-    out: dict[str, Any] = {"queries": {}, "throughput": []}
+    out: dict[str, Any] = {"queries": {}, "throughput": [], "cost": []}
     texts: dict[str, str] = {}
     for name in config.throughput_queries if config.clients else ():
         median = in_process.get(name, {}).get("median_ms", float("inf"))
@@ -178,7 +181,7 @@ def _endpoint(
     runs: dict[str, dict[str, Any]] = {
         name: {"query": name, "seconds": config.seconds, "oxigraph": {}, "linzi": {}} for name in texts
     }
-    with oxigraph_server(location) as base:
+    with oxigraph_service(location) as (base, oxigraph):
         for query in list_queries():
             bindings = bindings_for(query, {}, kg)
             out["queries"][query.name] = _capped_median(
@@ -188,8 +191,15 @@ def _endpoint(
             )
         if texts:
             # Both servers up at once (an idle one costs nothing), measured in alternation.
-            with linzi_server(serve_args) as (ours, _):
+            with linzi_server(serve_args) as (ours, serve):
                 for name, text in texts.items():
+                    out["cost"].append(
+                        {
+                            "query": name,
+                            "oxigraph": cost(f"{base}/query", text, pid=oxigraph.pid, seconds=config.cost_seconds),
+                            "linzi": cost(f"{ours}/sparql", text, pid=serve.pid, seconds=config.cost_seconds),
+                        }
+                    )
                     for clients in config.clients:
                         theirs, mine = compare(
                             [f"{base}/query", f"{ours}/sparql"],
