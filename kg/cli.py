@@ -1166,6 +1166,13 @@ def _counts(text: str) -> tuple[int, ...]:
 @click.option(
     "--seconds", type=click.FloatRange(0.5, 3600), default=10.0, show_default=True, help="Length of a throughput run."
 )
+@click.option(
+    "--rounds",
+    type=click.IntRange(1, 100),
+    default=5,
+    show_default=True,
+    help="Turns a throughput run is cut into, alternating between the two servers.",
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the synthetic reports.")
 @click.option(
     "--work",
@@ -1191,6 +1198,7 @@ def bench(
     no_explore: bool,
     clients: str,
     seconds: float,
+    rounds: int,
     seed: int,
     work: Path,
     out: Path,
@@ -1218,6 +1226,7 @@ def bench(
         explore=not no_explore,
         clients=_counts(clients),
         seconds=seconds,
+        rounds=rounds,
         seed=seed,
         work=work,
     )

@@ -24,6 +24,8 @@ def results(tmp_path_factory: pytest.TempPathFactory) -> dict:  # type: ignore[t
         repeats=1,
         clients=(1, 2),
         seconds=1.0,
+        rounds=2,
+        cost_seconds=0.5,
         cli_runs=2,
         work=tmp_path_factory.mktemp("bench-work"),
     )
@@ -108,3 +110,14 @@ def test_a_query_past_the_cap_is_reported_as_capped() -> None:
     out = queries("rdflib", None, [], repeats=1, limit=0.001, load_cap=120)
     assert any("capped" in entry for entry in out["queries"].values())
     assert out["load_s"] > 0 and out["peak_mb"] > 0
+
+
+def test_where_the_time_goes_is_measured(results: dict) -> None:  # type: ignore[type-arg]
+    for size in results["sizes"]:
+        costs = {entry["query"]: entry for entry in size["endpoint"]["cost"]}
+        assert set(costs) == {"targets-2023", "enterprise-projects"}
+        for entry in costs.values():
+            # /proc counts in clock ticks (10 ms): a short run may see none for one process.
+            assert entry["oxigraph"]["answers"] >= 5 and entry["oxigraph"]["workers_us"] == 0
+            assert entry["linzi"]["answers"] >= 5 and entry["linzi"]["front_us"] + entry["linzi"]["workers_us"] > 0
+    assert "## Where the time goes" in markdown(results)

@@ -21,7 +21,11 @@ TARGETS = (
     ("large_load", "largest size: load under 15 s"),
     ("large_queries", "largest size: every named query under 1 s"),
     ("large_memory", "largest size: peak memory under 2 GB"),
-    ("serve_throughput", "serve endpoint at least half of Oxigraph server's throughput"),
+    (
+        "serve_throughput",
+        "serve endpoint at least 0.8 of Oxigraph server's answers per second (both queries, 1 and 8 clients, "
+        "Linzi and 100 reports)",
+    ),
 )
 
 
@@ -125,14 +129,16 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             "met": peak < 2048,
         }
     )
-    ratios = [(ratio, size["reports"], run["query"], c) for size, run, c, _, _, ratio in _throughput_rows(sizes)]
+    rows = _throughput_rows(sizes)
+    ratios = [(r, size["reports"], run["query"], c) for size, run, c, _, _, r in rows if size["reports"] in (1, 100)]
     if ratios:
         worst = min(ratios)
         out.append(
             {
                 "key": "serve_throughput",
-                "measured": f"lowest ratio {worst[0]:.2f} (`{worst[2]}`, {worst[1]} reports, {worst[3]} clients)",
-                "met": worst[0] >= 0.5,
+                "measured": f"lowest ratio {worst[0]:.2f} (`{worst[2]}`, {worst[1]} reports, {worst[3]} clients); "
+                f"{sum(r[0] >= 0.8 for r in ratios)} of {len(ratios)} at 0.8 or more",
+                "met": worst[0] >= 0.8,
             }
         )
     wording = dict(TARGETS)
@@ -210,7 +216,8 @@ def markdown(results: dict[str, Any]) -> str:
         seconds = traffic[0][1]["seconds"] if traffic else 0
         lines += [
             "",
-            f"## Endpoint throughput (answers per second, {seconds:g} s per run)",
+            f"## Endpoint throughput (answers per second, {seconds:g} s per run"
+            + (f" in {cfg['rounds']} turns alternating between the servers)" if cfg.get("rounds") else ")"),
             "",
             "| query | reports | clients | linzi-kg serve | Oxigraph server | ratio | errors (ours / theirs) |",
             "|---|---:|---:|---:|---:|---:|---|",
@@ -223,6 +230,25 @@ def markdown(results: dict[str, Any]) -> str:
             )
         if skipped_runs:
             lines += ["", "Not measured: " + "; ".join(skipped_runs) + "."]
+    costs = [(size, entry) for size in sizes for entry in size.get("endpoint", {}).get("cost", [])]
+    costs = [(s, e) for s, e in costs if "front_us" in e["oxigraph"] and "front_us" in e["linzi"]]
+    if costs:
+        lines += [
+            "",
+            "## Where the time goes (CPU µs per answer, one client, from /proc)",
+            "",
+            "| query | reports | Oxigraph server | linzi-kg serve: HTTP front | workers | total "
+            "| wall per answer (ours / theirs) | client CPU (ours / theirs) |",
+            "|---|---:|---:|---:|---:|---:|---|---|",
+        ]
+        for size, entry in costs:
+            ox, lz = entry["oxigraph"], entry["linzi"]
+            theirs, total = ox["front_us"] + ox["workers_us"], lz["front_us"] + lz["workers_us"]
+            lines.append(
+                f"| `{entry['query']}` | {size['reports']:,} | {theirs:,.0f} | {lz['front_us']:,.0f} "
+                f"| {lz['workers_us']:,.0f} | {total:,.0f} | {lz['wall_us']:,.0f} / {ox['wall_us']:,.0f} "
+                f"| {lz['client_us']:,.0f} / {ox['client_us']:,.0f} |"
+            )
     lines += ["", f"Command: `{results.get('command', 'linzi-kg bench')}`", ""]
     return "\n".join(lines)
 

@@ -74,6 +74,13 @@ def oxigraph_server(location: Path | None = None) -> Iterator[str]:
     In memory and writable without ``location``; read-only over the on-disk
     store at ``location`` otherwise.
     """
+    with oxigraph_service(location) as (base, _):
+        yield base
+
+
+@contextmanager
+def oxigraph_service(location: Path | None = None) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """:func:`oxigraph_server`, yielding its process too."""
     port = free_port()
     command = [str(oxigraph_binary())]
     if location is None:
@@ -82,8 +89,8 @@ def oxigraph_server(location: Path | None = None) -> Iterator[str]:
         command += ["serve-read-only", "--location", str(location)]
     command += ["--bind", f"127.0.0.1:{port}"]
     base = f"http://127.0.0.1:{port}"
-    with service(command, f"{base}/query?query=ASK%7B%7D"):
-        yield base
+    with service(command, f"{base}/query?query=ASK%7B%7D") as proc:
+        yield base, proc
 
 
 @contextmanager

@@ -269,6 +269,49 @@ def check_query(text: str, prefixes: Mapping[str, str] | None = None) -> Checked
     return Checked("".join(parts), text, origin)
 
 
+class CheckCache:
+    """:func:`check_query`'s rebuilt text for queries seen before: a client
+    that sends the same query again (a dashboard, a page's named query)
+    skips the tokenizer, 0.2 to 0.5 ms of Python for a named query.
+
+    Only queries that passed are kept (a refusal is worked out again each
+    time), keyed by the exact text, least recently used first out, within
+    ``max_chars`` characters of keys and values together, so that clients
+    sending many different large queries cannot grow the server.
+
+    >>> cache = CheckCache({"ex": "http://x/"})
+    >>> cache.text("SELECT * { ?s ex:p 1 }"), len(cache)
+    ('SELECT * { ?s <http://x/p> 1 }', 1)
+    """
+
+    def __init__(self, prefixes: Mapping[str, str] | None = None, *, max_chars: int = 4_000_000) -> None:
+        from collections import OrderedDict
+
+        self.prefixes = dict(prefixes or {})
+        self.max_chars = max_chars
+        self._texts: OrderedDict[str, str] = OrderedDict()
+        self._chars = 0
+
+    def __len__(self) -> int:
+        return len(self._texts)
+
+    def text(self, query: str) -> str:
+        """The text the engine must run for ``query``; raises as :func:`check_query` does."""
+        rebuilt = self._texts.get(query)
+        if rebuilt is not None:
+            self._texts.move_to_end(query)
+            return rebuilt
+        rebuilt = check_query(query, self.prefixes).text
+        size = len(query) + len(rebuilt)
+        if size <= self.max_chars // 8:
+            self._texts[query] = rebuilt
+            self._chars += size
+            while self._chars > self.max_chars:
+                old, old_text = self._texts.popitem(last=False)
+                self._chars -= len(old) + len(old_text)
+        return rebuilt
+
+
 _BAD_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 
 

@@ -173,4 +173,6 @@ class _Guarded(HttpToolsProtocol):
 
 def uvicorn_options(limits: FrontLimits) -> dict[str, Any]:
     """uvicorn.run keyword arguments for these limits."""
-    return {"http": protocol(limits), "timeout_keep_alive": limits.keep_alive, "backlog": 2048}
+    # proxy_headers off: nothing here reads the client's address or scheme, and
+    # uvicorn's middleware for them copied every request's headers from loopback.
+    return {"http": protocol(limits), "timeout_keep_alive": limits.keep_alive, "backlog": 2048, "proxy_headers": False}

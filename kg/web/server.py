@@ -26,14 +26,15 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from kg.core import formats
-from kg.core.formats import RDF_FORMATS, RESULT_FORMATS, Kind
+from kg.core.formats import RDF_FORMATS, RESULT_FORMATS, Kind, NotAcceptable
 from kg.core.namespaces import PREFIXES
 from kg.core.terms import from_cell
 from kg.errors import KGError, QueryError, QuerySyntaxError
 from kg.graph.store import KnowledgeGraph
 from kg.sparql.engines import QueryResult
-from kg.sparql.guard import Checked, Refused, check_query
+from kg.sparql.guard import CheckCache, Checked, Refused, check_query
 from kg.sparql.results import json_results, to_csv, to_json, to_tsv, to_xml
+from kg.web.fastpath import FastSparql, Prepared, request_key
 from kg.web.sandbox import (
     WORKER_MEMORY_MB,
     Outcome,
@@ -137,6 +138,8 @@ class Site:
         self.kg = kg
         self.settings = settings
         self.pool: QueryPool | None = None
+        self.guard = CheckCache(PREFIXES)
+        self.prepared = Prepared()
 
     async def start(self) -> None:
         import tempfile
@@ -194,15 +197,30 @@ class Site:
         # Converting a large result is CPU work: keep it off the event loop.
         return await run_in_threadpool(to_result, outcome), outcome.truncated
 
-    async def run(self, text: str, bindings: dict[str, Any] | None = None) -> Outcome:
-        """Check and run a query; the answer in the workers' cell form."""
+    async def run(
+        self, text: str, bindings: dict[str, Any] | None = None, *, answer_format: str | None = None
+    ) -> Outcome:
+        """Check and run a query; the answer in the workers' cell form, or
+        (``answer_format="json"``, SELECT and ASK) already written as JSON."""
         if len(text.encode("utf-8")) > self.settings.max_request_bytes:
             raise TooLarge(f"the query is longer than {self.settings.max_request_bytes} bytes")
         # The engine runs the text the guard rebuilt, never the client's own.
-        checked = check_query(text, PREFIXES)
+        rebuilt = self.guard.text(text)
+        return await self.execute(rebuilt, bindings, answer_format=answer_format, source=text)
+
+    async def execute(
+        self,
+        rebuilt: str,
+        bindings: dict[str, Any] | None = None,
+        *,
+        answer_format: str | None = None,
+        source: str | None = None,
+    ) -> Outcome:
+        """Run a query the guard has rebuilt (``source``: the client's text,
+        for the position of a syntax error); the pool's failures as KGErrors."""
         assert self.pool is not None
         try:
-            outcome = await self.pool.run(checked.text, bindings)
+            outcome = await self.pool.run(rebuilt, bindings, answer_format=answer_format)
         except QueryTimeout:
             raise Timeout(f"the query ran past the time limit of {self.settings.timeout:g} s and was stopped") from None
         except PoolBusy:
@@ -210,7 +228,9 @@ class Site:
         except WorkerMemoryError as exc:
             raise Timeout(f"the query was stopped: {exc}") from None
         except WorkerSyntaxError as exc:
-            raise _syntax_error(str(exc), checked) from None
+            if source is None:
+                raise QuerySyntaxError(" ".join(str(exc).split())) from None
+            raise _syntax_error(str(exc), check_query(source, PREFIXES)) from None
         except WorkerQueryError as exc:
             raise QueryError(f"the query failed: {exc}") from None
         return outcome
@@ -276,7 +296,18 @@ async def sparql(request: Request) -> Response:
         if "text/html" in request.headers.get("accept", ""):
             return RedirectResponse("/query", status_code=303)
         raise Refused("missing 'query' parameter (SPARQL 1.1 Protocol: GET ?query=... or POST)")
-    outcome = await site.run(text)
+    try:
+        # Before the query runs: a JSON answer is then written in the worker, by pyoxigraph.
+        wanted: str | None = negotiate(request, "select", format_values=format_values)
+    except NotAcceptable:
+        wanted = None  # perhaps a graph format: decided once the answer's kind is known
+    outcome = await site.run(text, answer_format="json" if wanted == "json" else None)
+    if outcome.body is not None:
+        if request.method == "GET" and set(params) <= {"query", "format"}:
+            # The same request again is answered by kg.web.fastpath, without this function.
+            site.prepared.add(request_key(request.scope), site.guard.text(text))
+        headers = {"X-Linzi-Truncated": "false", "X-Linzi-Row-Limit": str(site.settings.row_limit)}
+        return Response(outcome.body, media_type=RESULT_TYPES["json"] + "; charset=utf-8", headers=headers)
     kind = "graph" if outcome.kind == "graph" else "select"
     fmt = negotiate(request, kind, format_values=format_values)
     if fmt == "json" and outcome.kind != "graph" and len(outcome.rows or ()) <= _INLINE_ROWS:
@@ -429,15 +460,32 @@ def create_app(
         *web.routes(),
         Mount("/static", StaticFiles(packages=[("kg", "static")]), name="static"),
     ]
-    app = Starlette(
+    app = _App(
         routes=routes,
         middleware=middleware,
         lifespan=lifespan,
         exception_handlers={KGError: _error_response, Exception: _error_response},
     )
     app.state.site = site
+    if not site.settings.cors_origins:  # with CORS, every answer goes through its middleware
+        headers = [
+            (k.encode(), v.encode()) for k, v in {**SECURITY_HEADERS, "content-security-policy": PAGE_CSP}.items()
+        ]
+        app.fast = FastSparql(site, headers=headers)
     web.setup(app, site)
     return app
+
+
+class _App(Starlette):
+    """Starlette, with prepared SPARQL requests (:mod:`kg.web.fastpath`) answered
+    before its middleware stack."""
+
+    fast: FastSparql | None = None
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if self.fast is not None and await self.fast.handle(scope, send):
+            return
+        await super().__call__(scope, receive, send)
 
 
 def _load() -> KnowledgeGraph:
