@@ -424,23 +424,39 @@ def followup(
         click.echo(followup_table(rows))
 
 
+def _rdf_format_option(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A name, alias or media type of kg.formats' RDF table (``ttl``, ``nt``, ``json-ld``, ``rdf``, …)."""
+    if value is None:
+        return None
+    from kg.core.formats import Kind, by_name
+    from kg.rdf.export import Format
+
+    found = by_name(value, Kind.GRAPH)
+    if found is None:
+        offered = ", ".join(f"{f.value} ({f.extension})" for f in Format)
+        raise click.BadParameter(f"{value!r} is not an RDF format; offered: {offered}", ctx=ctx, param=param)
+    return found.name
+
+
 @main.command()
 @_data_options
 @click.option(
     "--format",
     "-f",
     "fmt",
-    type=click.Choice(["turtle", "ntriples", "jsonld", "xml"]),
-    default="turtle",
-    show_default=True,
-    help="RDF serialization.",
+    default=None,
+    metavar="FORMAT",
+    callback=_rdf_format_option,
+    help="turtle (ttl), ntriples (nt), jsonld (json-ld) or xml (rdf). "
+    "Default: from the --output file's extension, else turtle on standard output.",
 )
 @click.option(
     "--output",
     "-o",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="File to write (atomically). Default: standard output.",
+    help="File to write (atomically); its extension (.ttl .nt .jsonld .json .rdf .xml .owl) gives the format "
+    "unless --format does. Default: standard output.",
 )
 @click.option("--include-ontology", is_flag=True, help="Add the ontology's triples to the export.")
 @click.option(
@@ -451,16 +467,25 @@ def followup(
 def export(
     data_dir: Path | None,
     source: tuple[Path, ...],
-    fmt: str,
+    fmt: str | None,
     output: Path | None,
     include_ontology: bool,
     inferred: bool,
 ) -> None:
     """Export the graph: what the article states, without inferred triples
     unless --inferred. The output is byte-identical from run to run; every
-    format parses back into the same graph."""
+    format parses back into the same graph. JSON-LD is compacted, with a
+    context of the prefixes it uses.
+
+    \b
+    Examples:
+      linzi-kg export -o build/linzi.jsonld      JSON-LD, from the extension
+      linzi-kg export -f nt > linzi.nt           N-Triples on standard output
+    """
     from kg.documents.texts import find_source
-    from kg.rdf.export import Format, serialize, write_atomic
+    from kg.rdf.export import Format, format_for_output, serialize, write_atomic
+
+    chosen = format_for_output(output, fmt)
 
     check = True
     if source is None:
@@ -479,13 +504,13 @@ def export(
         for part in (ontology if include_ontology else None, extra):
             for triple in part if part is not None else ():
                 graph.add(triple)
-    data = serialize(graph, Format(fmt))
+    data = serialize(graph, chosen)
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     else:
         write_atomic(output, data)
-        click.echo(f"wrote {output} ({len(data)} bytes, {fmt})", err=True)
+        click.echo(f"wrote {output} ({len(data)} bytes, {Format(chosen).value})", err=True)
 
 
 @main.command()
@@ -659,11 +684,26 @@ def _auth_options(timeout: float) -> Callable[[Any], Any]:
     "--format",
     "-f",
     "fmt",
-    type=click.Choice(["table", "json", "xml", "csv", "tsv"]),
+    type=click.Choice(["table", "json", "xml", "csv", "tsv", "xlsx"]),
     default="table",
     show_default=True,
     help="table for people; json, xml, csv, tsv are the W3C SPARQL 1.1 results formats "
-    "(CONSTRUCT and DESCRIBE answers: RDF/XML for xml, JSON-LD for json, Turtle otherwise).",
+    "(CONSTRUCT and DESCRIBE answers: RDF/XML for xml, JSON-LD for json, Turtle otherwise); "
+    "xlsx a spreadsheet (needs --output), with labels beside IRIs.",
+)
+@click.option(
+    "--labels",
+    type=click.Choice(["beside", "only", "none"]),
+    default=None,
+    help="With csv, tsv or xlsx: a NAME_label column beside every IRI column (beside), "
+    "names instead of IRIs (only), or IRIs only (none). Without it csv and tsv are the W3C formats.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the answer to this file (atomically) instead of standard output.",
 )
 @click.option(
     "--engine",
@@ -687,6 +727,8 @@ def query(
     sparql_text: str | None,
     params: tuple[str, ...],
     fmt: str,
+    labels: str | None,
+    output: Path | None,
     engine: str,
     endpoint: str | None,
     graph_iri: str | None,
@@ -718,6 +760,10 @@ def query(
 
     if (name is None) == (sparql_text is None):
         raise UsageError("give a query NAME (or FILE.rq) or --sparql TEXT, not both and not neither")
+    if labels is not None and fmt not in ("csv", "tsv", "xlsx"):
+        raise UsageError("--labels goes with --format csv, tsv or xlsx")
+    if fmt == "xlsx" and output is None:
+        raise UsageError("--format xlsx writes a binary file: give --output FILE.xlsx")
     named = inline(sparql_text) if sparql_text is not None else get_query(name or "")
     graph = _load(data_dir, source, extra, store)
     credentials = None
@@ -737,7 +783,29 @@ def query(
         credentials=credentials,
         graph_iri=graph_iri,
     )
-    click.echo(render(result, ResultFormat(fmt), lambda iri: label(graph, iri)), nl=False)
+    if fmt == "xlsx" or labels is not None:
+        from rdflib import URIRef
+
+        from kg.sparql.tables import Labels, TableFormat
+        from kg.sparql.tables import render as render_table
+
+        data = render_table(
+            result,
+            TableFormat(fmt),
+            labels=Labels(labels or "beside"),
+            label_of=lambda iri: label(graph, URIRef(iri)),
+            title=name or "query",
+        )
+    else:
+        data = render(result, ResultFormat(fmt), lambda iri: label(graph, iri)).encode("utf-8")
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        from kg.output import write_atomic
+
+        write_atomic(output, data)
+        click.echo(f"wrote {output} ({len(data)} bytes, {fmt})", err=True)
 
 
 @main.command()
@@ -928,7 +996,23 @@ def central(
     "--png",
     type=click.Path(dir_okay=False, path_type=Path),
     default=None,
-    help="Also save a picture of the page, taken by headless Chromium (needs playwright and /usr/bin/chromium).",
+    help="Also save the picture to publish as PNG (300 dpi, A4 or A3 landscape): the view laid out afresh, with "
+    "title, legend and source line, as the page's Export PNG button draws it (headless Chromium).",
+)
+@click.option(
+    "--svg",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also save the same picture as SVG.",
+)
+@click.option(
+    "--png-width",
+    type=click.IntRange(400, 20000),
+    default=None,
+    help="Width of the PNG in pixels. Default: 300 dpi on A4 landscape (3508), or A3 (4961) past 90 nodes.",
+)
+@click.option(
+    "--keep-isolated", is_flag=True, help="In the pictures, keep the indicator nodes that have no link (left out)."
 )
 @_graph_options
 def viz(
@@ -943,6 +1027,9 @@ def viz(
     figures: bool,
     no_editorial: bool,
     png: Path | None,
+    svg: Path | None,
+    png_width: int | None,
+    keep_isolated: bool,
     data_dir: Path | None,
     source: tuple[Path, ...],
     store: Path | None,
@@ -956,6 +1043,7 @@ def viz(
       linzi-kg viz -o build/linzi-graph.html
       linzi-kg viz --focus 齐鲁石化 --depth 2 -o qilu.html
       linzi-kg viz --classes lz:Enterprise,lz:Project --data mine.ttl
+      linzi-kg viz --focus 齐鲁石化 --png qilu.png --svg qilu.svg
     """
     from kg.errors import UsageError
     from kg.graph.lookup import find_entity
@@ -981,6 +1069,9 @@ def viz(
             raise UsageError(f"--classes {classes!r} matches no node")
         if centre is not None and centre not in net:
             centre = None
+    from visualize.picture import save_pictures, source_line
+
+    cited_zh, cited_en = source_line(graph.asserted)
     size = write_html(
         output,
         net,
@@ -989,13 +1080,14 @@ def viz(
         lang=lang,
         focus=centre,
         passages=network_passages(graph, set(net.nodes)),
+        source_zh=cited_zh,
+        source_en=cited_en,
     )
     click.echo(f"wrote {output} ({size} bytes; {net.number_of_nodes()} nodes, {net.number_of_edges()} links)")
-    if png is not None:
-        from visualize.snapshot import snapshot
-
-        seconds = snapshot(output, png)
-        click.echo(f"wrote {png} (layout settled in {seconds:.1f} s)")
+    if png is not None or svg is not None:
+        save_pictures(output, svg=svg, png=png, width=png_width, isolated=keep_isolated, lang=lang)
+        for path in (p for p in (svg, png) if p is not None):
+            click.echo(f"wrote {path} ({path.stat().st_size} bytes)")
 
 
 # -- the HTTP server ------------------------------------------------------------------

@@ -259,14 +259,19 @@ def test_explorer_in_chromium(server: tuple[str, subprocess.Popen[bytes]], brows
     )
     ARTIFACTS.mkdir(exist_ok=True)
     try:
-        # Query page: edit, run, results table with links, downloads.
+        # Query page (the workbench, tests/test_workbench.py): edit, run, results, downloads.
         page.goto(f"{base}/query")
-        page.fill("textarea[name=query]", "SELECT ?e ?n WHERE { ?e a lz:Enterprise ; lz:sourceTerm ?n } ORDER BY ?n")
-        page.click("button[type=submit] >> text=运行")
-        page.wait_for_selector("#results")
-        assert page.locator("#results tbody tr").count() == 9  # 8 in Linzi's article, 1 in Zibo's report
-        assert "聚合顺" in page.locator("#results").inner_text()
-        assert page.locator("a", has_text="CSV").count() == 1
+        page.wait_for_function("() => document.body.dataset.workbench === 'ready'")
+        text = "SELECT ?e ?n WHERE { ?e a lz:Enterprise ; lz:sourceTerm ?n } ORDER BY ?n"
+        page.evaluate("(text) => { window.kgWorkbench.yasqe.setValue(text); window.kgWorkbench.yasqe.focus(); }", text)
+        page.keyboard.press("Control+Enter")
+        page.wait_for_selector("#yasr tbody tr")
+        from kg.sparql.queries import run
+
+        expected = len(run(text).rows)  # the enterprises of the shipped data
+        assert f"{expected} results" in page.locator("#yasr").inner_text()
+        assert "聚合顺" in page.locator("#yasr table").inner_text()
+        assert page.locator("form.downloads button", has_text="CSV").count() == 2  # CSV and CSV (Excel)
         page.screenshot(path=str(ARTIFACTS / "serve-query.png"), full_page=True)
 
         # A named query as a form.

@@ -76,7 +76,7 @@ def test_page_is_self_contained(net: nx.MultiDiGraph) -> None:
     assert "http://" not in page.split("<script")[0].replace("http-equiv", "")
     assert 'src="http' not in page and 'href="http' not in page
     assert "<script src" not in page and "<link" not in page
-    assert page.count("\n<script") == 3  # data block, vis-network, the app
+    assert page.count("\n<script") == 4  # data block, vis-network, the app, the pictures
 
 
 def test_data_block_cannot_break_out(graph: Graph) -> None:
@@ -177,11 +177,15 @@ def test_page_in_chromium(browser, hostile_page: Path, graph: Graph) -> None:  #
         assert bar.startswith("路径：聚合顺") and bar.endswith("临淄区")
         page.screenshot(path=str(ARTIFACTS / "viz-path.png"))
 
-        # PNG export of the current view.
+        # The pictures to publish of the current view (tests/test_picture.py for more).
         with page.expect_download() as info:
             page.click("#png")
         png = Path(info.value.path()).read_bytes()
-        assert png.startswith(b"\x89PNG")
+        assert png.startswith(b"\x89PNG") and png[37:41] == b"pHYs"
+        with page.expect_download() as info:
+            page.click("#svg")
+        drawn = Path(info.value.path()).read_text(encoding="utf-8")
+        assert drawn.startswith("<svg") and "&lt;img" in drawn and "<img" not in drawn
 
         assert watch.dialogs == [] and watch.errors == [] and watch.requests == []
         print(f"settled in {watch.settle_seconds:.2f} s")  # type: ignore[attr-defined]

@@ -22,6 +22,7 @@ from typing import Any
 
 import networkx as nx
 
+from kg import __version__
 from kg.core.namespaces import ID
 
 #: Above this many nodes the page starts from the most connected ones and
@@ -82,6 +83,8 @@ def page_data(
     initial_count: int = 120,
     cap: int = 25,
     passages: list[dict[str, Any]] | None = None,
+    source_zh: str = "",
+    source_en: str = "",
 ) -> dict[str, Any]:
     """The JSON the page runs on: nodes and edges as pyvis builds them, the
     legend, the details of each node, and where a large graph starts.
@@ -172,6 +175,10 @@ def page_data(
         "id_prefix": str(ID),
         # Bounded layout work: the page stops physics after this many steps.
         "iterations": 300 if len(nodes) <= LARGE else 150,
+        # The pictures' source line (picture.js).
+        "source_zh": source_zh,
+        "source_en": source_en,
+        "version": __version__,
     }
 
 
@@ -184,15 +191,17 @@ def render_html(net: nx.MultiDiGraph, **kwargs: Any) -> str:
     data = page_data(net, **kwargs)
     vis_js, vis_css = _vis_assets()
     app_js = _template("explorer.js")
+    picture_js = _template("picture.js")
     page = _template("explorer.html")
     title = data["title_zh"] if data["lang"] == "zh" else data["title_en"]
     replacements = {
-        "{{SCRIPT_HASHES}}": f"{_csp_hash(vis_js)} {_csp_hash(app_js)}",
+        "{{SCRIPT_HASHES}}": f"{_csp_hash(vis_js)} {_csp_hash(app_js)} {_csp_hash(picture_js)}",
         "{{TITLE}}": html.escape(title),
         "{{VIS_CSS}}": vis_css,
         "{{DATA}}": _json_for_script(data),
         "{{VIS_JS}}": vis_js,
         "{{APP_JS}}": app_js,
+        "{{PICTURE_JS}}": picture_js,
     }
     # One pass, so that text inside the data can never be taken for a placeholder.
     return re.sub(r"\{\{[A-Z_]+\}\}", lambda m: replacements[m.group(0)], page)

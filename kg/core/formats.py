@@ -41,15 +41,24 @@ class Serialization:
     extension: str
     rdflib_name: str = ""  # for RDF formats
     also: tuple[str, ...] = ()  # other ``format=`` values and media types that mean this one
+    more_extensions: tuple[str, ...] = ()  # file extensions besides ``extension`` read as this format
+
+    @property
+    def extensions(self) -> tuple[str, ...]:
+        return (self.extension, *self.more_extensions)
 
 
 RDF_FORMATS: tuple[Serialization, ...] = (
-    Serialization("turtle", "text/turtle", "ttl", "turtle", ("ttl", "application/turtle", "application/x-turtle")),
+    Serialization(
+        "turtle", "text/turtle", "ttl", "turtle", ("ttl", "application/turtle", "application/x-turtle"), ("turtle",)
+    ),
     Serialization("ntriples", "application/n-triples", "nt", "nt", ("nt", "n-triples", "text/plain")),
     # Turtle is N3; rdflib's N3 writer adds nothing a graph needs.
     Serialization("n3", "text/n3", "n3", "n3", ("text/rdf+n3", "application/n3")),
-    Serialization("jsonld", "application/ld+json", "jsonld", "json-ld", ("json-ld", "json", "application/x-json+ld")),
-    Serialization("xml", "application/rdf+xml", "rdf", "xml", ("rdf", "rdf+xml", "rdfxml", "owl")),
+    Serialization(
+        "jsonld", "application/ld+json", "jsonld", "json-ld", ("json-ld", "json", "application/x-json+ld"), ("json",)
+    ),
+    Serialization("xml", "application/rdf+xml", "rdf", "xml", ("rdf", "rdf+xml", "rdfxml", "owl"), ("xml", "owl")),
 )
 
 RESULT_FORMATS: tuple[Serialization, ...] = (
@@ -79,6 +88,19 @@ def by_name(name: str, kind: Kind) -> Serialization | None:
             return fmt
     loose = _LOOSE[kind].get(key)
     return by_name(loose, kind) if loose else None
+
+
+def rdf_format_of_path(path: str) -> Serialization | None:
+    """The RDF format a file name's extension names, if any.
+
+    >>> rdf_format_of_path("build/linzi.JSONLD").name, rdf_format_of_path("x.owl").name, rdf_format_of_path("x.txt")
+    ('jsonld', 'xml', None)
+    """
+    name = path.rsplit("/", 1)[-1]
+    if "." not in name.lstrip("."):
+        return None
+    ext = name.rsplit(".", 1)[-1].lower()
+    return next((f for f in RDF_FORMATS if ext in f.extensions), None)
 
 
 def rdf_format_of(media_type: str) -> Serialization | None:

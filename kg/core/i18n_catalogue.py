@@ -215,6 +215,44 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "No area in the graph has a target of this indicator beside one of an area containing it;"
         " load the city's and province's reports with --data.",
     ),
+    # -- the SPARQL workbench, table downloads, figures chart (issue 14, parts 5-7)
+    # the SPARQL workbench (/query)
+    "workbench": ("SPARQL 查询工作台", "SPARQL workbench"),
+    "workbench_help": (
+        "Ctrl+Enter 运行；Ctrl+空格 补全前缀、类和属性（来自本图谱，不联网）",
+        "Ctrl+Enter runs; Ctrl+Space completes prefixes, classes and properties (from this graph, offline)",
+    ),
+    "running": ("正在查询…", "running…"),
+    "took": ("用时 {ms} 毫秒", "{ms} ms"),
+    # the result table's own texts (DataTables placeholders: _START_ _END_ _TOTAL_ _MAX_)
+    "table_info": ("第 _START_–_END_ 行，共 _TOTAL_ 行", "rows _START_–_END_ of _TOTAL_"),
+    "table_info_empty": ("0 行", "0 rows"),
+    "table_filtered": ("（从 _MAX_ 行中筛选）", "(filtered from _MAX_)"),
+    "table_empty": ("没有结果", "no results"),
+    "table_none": ("没有匹配的行", "no matching rows"),
+    "table_filter": ("筛选结果", "Filter the results"),
+    "table_page_size": ("每页行数：", "Rows a page: "),
+    # table downloads
+    "download_table": ("下载表格", "Download the table"),
+    "labels": ("名称", "Labels"),
+    "labels_beside": ("名称列在 IRI 旁", "labels beside IRIs"),
+    "labels_only": ("只要名称", "labels only"),
+    "labels_none": ("只要 IRI", "IRIs only"),
+    "excel_csv": ("供 Excel 打开的 CSV（UTF-8 带 BOM）", "CSV for Excel (UTF-8 with BOM)"),
+    # the figures chart
+    "figures_chart": ("2022年实际与2023年目标", "2022 results beside 2023 targets"),
+    "figures_chart_note": (
+        "每个指标一行；同一单位的条形同一比例；箭头：以上（≥）、突破（>）",
+        "one row per indicator; bars of one unit share a scale; arrow: at least (≥), above (>)",
+    ),
+    "figures_chart_alt": (
+        "各指标2022年实际与2023年目标条形图",
+        "bar chart of each indicator's 2022 result and 2023 target",
+    ),
+    "actual_2022": ("2022年实际", "2022 result"),
+    "target_2023": ("2023年目标", "2023 target"),
+    "chart_download": ("下载 SVG", "Download SVG"),
+    "source_line": ("来源", "Source"),
 }
 
 #: Known error messages (English, as the library raises them) and their Chinese:

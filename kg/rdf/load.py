@@ -20,6 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
+from kg.core.formats import RDF_FORMATS
 from kg.errors import KGError, UsageError
 
 
@@ -29,17 +30,19 @@ class RDFFileError(UsageError):
     exit_code = 1
 
 
-#: By extension: rdflib's parser name and pyoxigraph's format (the on-disk
-#: store bulk-loads with the latter).
+#: By extension (the table of kg.formats): rdflib's parser name and
+#: pyoxigraph's format (the on-disk store bulk-loads with the latter).
+_OX_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "xml": ox.RdfFormat.RDF_XML,
+}
 FORMATS: dict[str, tuple[str, ox.RdfFormat]] = {
-    ".ttl": ("turtle", ox.RdfFormat.TURTLE),
-    ".turtle": ("turtle", ox.RdfFormat.TURTLE),
-    ".nt": ("nt", ox.RdfFormat.N_TRIPLES),
-    ".jsonld": ("json-ld", ox.RdfFormat.JSON_LD),
-    ".json": ("json-ld", ox.RdfFormat.JSON_LD),
-    ".rdf": ("xml", ox.RdfFormat.RDF_XML),
-    ".xml": ("xml", ox.RdfFormat.RDF_XML),
-    ".owl": ("xml", ox.RdfFormat.RDF_XML),
+    f".{ext}": (f.rdflib_name, _OX_FORMATS[f.name])
+    for f in RDF_FORMATS
+    if f.name in _OX_FORMATS
+    for ext in f.extensions
 }
 
 

@@ -309,6 +309,9 @@ async def query_page(request: Request) -> Response:
         )
         context["formats"] = [{"href": f"/sparql?query={encoded}&format={k}", "label": k.upper()} for k in kinds]
     status = 400 if context["error"] else 200
+    from kg.web.workbench import workbench_context
+
+    context.update(workbench_context(request, text))
     return _page(request, "query.html", status=status, query=text or named[0].text, named=named, **context)
 
 
@@ -383,6 +386,9 @@ async def named_page(request: Request) -> Response:
         {"href": f"/queries/{name}?{query}&format={k}", "label": k.upper()} for k in ("csv", "json", "tsv", "xml")
     ]
     status = 400 if context["error"] else 200
+    from kg.web.workbench import download_context
+
+    context.update(download_context(name, values))
     return _page(request, "named.html", status=status, named=named, values=values, **form, **context)
 
 
@@ -595,6 +601,9 @@ def _graph_html(kg: Any, centre: str | None, depth: int, lang: str = "zh") -> st
     net = to_networkx(kg.asserted, kg.ontology, source_text=lambda span: getattr(kg.text_of(span), "text", None))
     if centre is not None:
         net = neighbourhood(net, centre, depth)
+    from visualize.picture import source_line
+
+    cited_zh, cited_en = source_line(kg.asserted)
     return render_html(
         net,
         title_zh=text("site_title", Lang.ZH),
@@ -602,6 +611,8 @@ def _graph_html(kg: Any, centre: str | None, depth: int, lang: str = "zh") -> st
         focus=centre,
         lang=lang,
         passages=network_passages(kg, set(net.nodes)),
+        source_zh=cited_zh,
+        source_en=cited_en,
     )
 
 
@@ -734,10 +745,13 @@ async def compare_page(request: Request) -> Response:
 
 
 def routes() -> list[Route]:
+    from kg.web import figures_page, workbench
     from kg.web.article_page import article
     from kg.web.browse_pages import class_page
 
     return [
+        *workbench.routes(),
+        *figures_page.routes(),
         Route("/checks", checks_page),
         Route("/followup", followup_page),
         Route("/compare", compare_page),

@@ -379,6 +379,8 @@ class _SecurityHeaders:
             await self.app(scope, receive, send)
             return
         is_graph = scope["path"] == "/graph"
+        # The SPARQL workbench runs the vendored editor (scripts from 'self' only).
+        is_workbench = scope["path"] == "/query"
 
         async def wrapped(message: Any) -> None:
             if message["type"] == "http.response.start":
@@ -389,6 +391,10 @@ class _SecurityHeaders:
                     # where frame-ancestors is ignored: that part goes in a header.
                     headers.append((b"content-security-policy", b"frame-ancestors 'self'"))
                     headers.append((b"x-frame-options", b"SAMEORIGIN"))
+                elif is_workbench:
+                    from kg.web.workbench import WORKBENCH_CSP
+
+                    headers.append((b"content-security-policy", WORKBENCH_CSP.encode()))
                 else:
                     headers.append((b"content-security-policy", self.PAGE_CSP.encode()))
                 headers = [(k, _relative(v) if k.lower() == b"location" else v) for k, v in headers]

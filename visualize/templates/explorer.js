@@ -111,7 +111,7 @@
     },
     interaction: { hover: true, tooltipDelay: 250, multiselect: false },
   });
-  window.kgExplorer = { network, nodes, edges, settled: false, data: DATA };
+  window.kgExplorer = { network, nodes, edges, settled: false, data: DATA, hiddenGroups };
 
   // Physics lays the graph out once, bounded, then stops for good.
   network.once("stabilizationIterationsDone", () => {
@@ -461,15 +461,13 @@
   });
   $("edge-labels").addEventListener("change", sync);
   $("fit").addEventListener("click", () => network.fit({ animation: false }));
-  $("png").addEventListener("click", () => {
-    const canvas = container.querySelector("canvas");
-    const link = document.createElement("a");
-    link.href = canvas.toDataURL("image/png");
-    link.download = "linzi-kg.png";
-    document.body.append(link);
-    link.click();
-    link.remove();
-  });
+  // Pictures to publish (picture.js): the current filtered view, laid out afresh.
+  const picture = (save) => async () => {
+    $("status").textContent = t("正在绘制图片…", "drawing the picture…");
+    try { await save({ relationNames: $("edge-labels").checked }); } finally { sync(); }
+  };
+  $("png").addEventListener("click", picture((o) => window.kgPicture.savePng(o)));
+  $("svg").addEventListener("click", picture((o) => window.kgPicture.saveSvg(o)));
 
   if (DATA.focus) focusNode(DATA.focus);
 })();
