@@ -115,9 +115,23 @@ def load_lexicon(directories: Iterable[Path]) -> Lexicon:
     for directory in directories:
         if not directory.is_dir():
             raise KGError(f"--known {directory}: data folder not found")
-        for path in sorted(directory.glob("*.yaml")):
-            for rec in _records(path):
-                _add(lex, rec)
+        # A corpus directory holds shared/ and one folder per document; a
+        # document names a shared entity with `mention:` and its own wordings.
+        records: dict[str, dict[str, Any]] = {}
+        mentions: list[dict[str, Any]] = []
+        for path in sorted(directory.rglob("*.yaml")):
+            for n, rec in enumerate(_records(path)):
+                if isinstance(rec.get("mention"), str):
+                    mentions.append(rec)
+                else:
+                    records[str(rec.get("id", f"{path}:{n}"))] = dict(rec)
+        for rec in mentions:
+            shared = records.get(rec["mention"])
+            if shared is not None:
+                words = [w for w in [rec.get("term"), *(rec.get("aliases") or [])] if isinstance(w, str)]
+                shared["aliases"] = [*(shared.get("aliases") or []), *words]
+        for rec in records.values():
+            _add(lex, rec)
     return lex
 
 
