@@ -88,6 +88,22 @@
     if (Object.keys(missing).length) yasqe.addPrefixes(missing);
   }
 
+  // Names for the controls YASGUI draws without one (axe: label, select-name,
+  // empty-table-header), in the page's language.
+  function nameControls() {
+    const en = document.documentElement.lang.startsWith("en");
+    for (const area of root.querySelectorAll("textarea:not([aria-label])")) {
+      area.setAttribute("aria-label", en ? "SPARQL query" : "SPARQL 查询");
+    }
+    for (const select of root.querySelectorAll("select:not([aria-label])")) {
+      select.setAttribute("aria-label", en ? "Rows per page" : "每页行数");
+    }
+    // The row-number column has no header text; "#" names it for everyone.
+    for (const th of root.querySelectorAll("th")) {
+      if (!th.textContent.trim()) th.textContent = "#";
+    }
+  }
+
   function start(vocabulary) {
     const completers = register(vocabulary);
     const yasqe = new Yasqe($("yasqe"), {
@@ -130,7 +146,11 @@
     });
     yasqe.on("query", () => { $("wb-status").textContent = S.running; });
     yasqe.on("change", () => downloadLinks(yasqe.getValue()));
-    new MutationObserver(() => decorate($("yasr"), vocabulary.labels || {})).observe($("yasr"), { childList: true, subtree: true });
+    new MutationObserver(() => {
+      decorate($("yasr"), vocabulary.labels || {});
+      nameControls();
+    }).observe(root, { childList: true, subtree: true });
+    nameControls();
 
     // The named queries are the examples: a click loads one and runs it.
     for (const link of document.querySelectorAll(".examples a[href^='/query?']")) {
