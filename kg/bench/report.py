@@ -38,6 +38,10 @@ def _ms(entry: dict[str, Any] | None, cap: float) -> str:
     return f"{ms:.1f}" if ms < 100 else f"{ms:,.0f}"
 
 
+def _qps(value: float) -> str:
+    return f"{value:,.1f}" if value < 10 else f"{value:,.0f}"
+
+
 def _worst(queries: dict[str, Any]) -> tuple[str, float]:
     name, entry = max(queries.items(), key=lambda kv: kv[1].get("median_ms", float("inf")))
     return name, entry.get("median_ms", float("inf"))
@@ -217,16 +221,21 @@ def markdown(results: dict[str, Any]) -> str:
         lines += [
             "",
             f"## Endpoint throughput (answers per second, {seconds:g} s per run"
-            + (f" in {cfg['rounds']} turns alternating between the servers)" if cfg.get("rounds") else ")"),
+            + (
+                f" in up to {cfg['rounds']} turns alternating between the servers, fewer for a slow query)"
+                if cfg.get("rounds")
+                else ")"
+            ),
             "",
-            "| query | reports | clients | linzi-kg serve | Oxigraph server | ratio | errors (ours / theirs) |",
-            "|---|---:|---:|---:|---:|---:|---|",
+            "| query | reports | clients | turns | linzi-kg serve | Oxigraph server | ratio | errors (ours / theirs) |",
+            "|---|---:|---:|---:|---:|---:|---:|---|",
         ]
         for size, run, clients, a, b, ratio in traffic:
             ours, theirs = run["linzi"][clients], run["oxigraph"][clients]
+            turns = run.get("rounds", cfg.get("rounds", 1))
             lines.append(
-                f"| `{run['query']}` | {size['reports']:,} | {clients} | {a:,.0f} | {b:,.0f} | {ratio:.2f} "
-                f"| {ours['errors']} / {theirs['errors']} |"
+                f"| `{run['query']}` | {size['reports']:,} | {clients} | {turns} | {_qps(a)} "
+                f"| {_qps(b)} | {ratio:.2f} | {ours['errors']} / {theirs['errors']} |"
             )
         if skipped_runs:
             lines += ["", "Not measured: " + "; ".join(skipped_runs) + "."]

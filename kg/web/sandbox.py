@@ -281,7 +281,8 @@ def _worker(inbox: Connection, conn: Connection, path: str, fmt: str, isolate: b
 
     isolation = isolate_network() if isolate else Isolation.NONE
     limit_memory(memory_mb)
-    prefixes: dict[str, str] = inbox.recv()  # once, not with every query
+    # Once, not with every query; None when there are none (an empty mapping still costs the engine).
+    prefixes: dict[str, str] | None = inbox.recv() or None
     if fmt == "store":  # the directory of an on-disk store
         store = ox.Store.read_only(path)
     else:
