@@ -20,43 +20,17 @@ from collections.abc import Iterator
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib import Graph, URIRef
 from rdflib.store import Store
 from rdflib.term import Node
 
-_XSD_STRING = str(XSD.string)
-
-
-def to_rdflib(term: Any) -> Node:
-    """A pyoxigraph term as an rdflib term (xsd:string literals as plain ones, as rdflib writes them)."""
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        return Literal(term.value) if datatype == _XSD_STRING else Literal(term.value, datatype=URIRef(datatype))
-    raise TypeError(f"not an RDF term: {term!r}")
+from kg.core.terms import from_ox as to_rdflib
+from kg.core.terms import to_ox
 
 
 def to_oxigraph(term: Node | None) -> Any:
     """An rdflib term as a pyoxigraph term (None stays None: a wildcard)."""
-    if term is None:
-        return None
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype is not None:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"not an RDF term: {term!r}")
+    return None if term is None else to_ox(term)
 
 
 class OxigraphView(Store):
