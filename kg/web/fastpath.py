@@ -75,33 +75,40 @@ def request_key(scope: Mapping[str, Any]) -> tuple[bytes, bytes]:
     return scope["query_string"], accept
 
 
+#: A whole answer: status, headers (besides the server's date and name), body.
+Answer = tuple[int, list[tuple[bytes, bytes]], bytes]
+
+
 class FastSparql:
-    """Prepared ``GET /sparql`` requests, answered before the app's middleware."""
+    """Prepared ``GET /sparql`` requests, answered before the app's middleware:
+    by :mod:`kg.web.frontend`'s protocol under ``linzi-kg serve`` (one write,
+    no ASGI messages), or by :meth:`handle` under any other ASGI server."""
 
     def __init__(self, site: Site, *, headers: list[tuple[bytes, bytes]]) -> None:
         self.site = site
         self.headers = headers  # on every answer
 
-    async def handle(self, scope: Any, send: Any) -> bool:
-        """Answer ``scope`` if it is a prepared request; False (nothing sent) when the full path must."""
+    def lookup(self, scope: Mapping[str, Any]) -> tuple[tuple[bytes, bytes], str] | None:
+        """The key and the engine's text of ``scope`` if it is a prepared request, else None."""
         if scope["type"] != "http" or scope["method"] != "GET" or scope["path"] != "/sparql":
-            return False
+            return None
         key = request_key(scope)
         text = self.site.prepared.get(key)
-        if text is None:
-            return False
+        return None if text is None else (key, text)
+
+    async def answer(self, key: tuple[bytes, bytes], text: str) -> Answer | None:
+        """Run a prepared request's query; its whole answer, or None when the
+        full path must answer it (the answer was too large for the worker to write)."""
         site = self.site
         try:
             outcome = await site.execute(text, answer_format="json")
         except KGError as exc:
-            await _plain(send, exc.http_status, str(exc), self.headers)
-            return True
+            return _plain(exc.http_status, str(exc), self.headers)
         except Exception:  # pragma: no cover - a bug; answered as the full path answers one
-            await _plain(send, 500, "internal error", self.headers)
-            return True
+            return _plain(500, "internal error", self.headers)
         if outcome.body is None:  # too large for the worker to write: the full path cuts it
             site.prepared.discard(key)
-            return False
+            return None
         headers = [
             (b"content-type", _JSON_TYPE),
             (b"content-length", str(len(outcome.body)).encode()),
@@ -109,16 +116,26 @@ class FastSparql:
             (b"x-linzi-row-limit", str(site.settings.row_limit).encode()),
             *self.headers,
         ]
-        await send({"type": "http.response.start", "status": 200, "headers": headers})
-        await send({"type": "http.response.body", "body": outcome.body})
+        return 200, headers, outcome.body
+
+    async def handle(self, scope: Any, send: Any) -> bool:
+        """Answer ``scope`` if it is a prepared request; False (nothing sent) when the full path must."""
+        prepared = self.lookup(scope)
+        if prepared is None:
+            return False
+        got = await self.answer(*prepared)
+        if got is None:
+            return False
+        status, headers, body = got
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
         return True
 
 
-async def _plain(send: Any, status: int, message: str, more: list[tuple[bytes, bytes]]) -> None:
+def _plain(status: int, message: str, more: list[tuple[bytes, bytes]]) -> Answer:
     """An error as the full path writes it for /sparql (plain text)."""
     body = (message + "\n").encode("utf-8")
     headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(body)).encode()), *more]
     if status == 503:
         headers.append((b"retry-after", b"5"))
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+    return status, headers, body

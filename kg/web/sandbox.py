@@ -271,18 +271,64 @@ def _json_answer(result: Any, row_limit: int) -> bytes | None:
 
 #: The first byte of every answer frame: the answer as JSON bytes, or a pickled message.
 _JSON, _PICKLED = b"J", b"P"
+#: multiprocessing's frame lengths: 4 bytes, or -1 and 8 bytes.
+_HEADER = struct.Struct("!i")
+_LONG_HEADER = struct.Struct("!Q")
 
 
-def _worker(inbox: Connection, conn: Connection, path: str, fmt: str, isolate: bool, memory_mb: int) -> None:
+class _Frames:
+    """The worker's ends of its two pipes, in multiprocessing's frame format
+    (what :class:`multiprocessing.connection.Connection` and :class:`_Replies`
+    read): a query in one ``read`` and an answer in one ``writev``, where
+    ``Connection`` reads a frame's length and its bytes apart and copies an
+    answer twice to put its kind and length in front."""
+
+    def __init__(self, read_fd: int, write_fd: int) -> None:
+        self.read_fd = read_fd
+        self.write_fd = write_fd
+        self.buffer = bytearray()
+
+    def recv(self) -> bytes:
+        """The next frame; EOFError when the server closed the pipe."""
+        buffer = self.buffer
+        while True:
+            if len(buffer) >= 4:
+                (size,) = _HEADER.unpack_from(buffer)
+                start = 4
+                if size == -1 and len(buffer) >= 12:
+                    (size,) = _LONG_HEADER.unpack_from(buffer, 4)
+                    start = 12
+                if size >= 0 and len(buffer) >= start + size:
+                    frame = bytes(buffer[start : start + size])
+                    del buffer[: start + size]
+                    return frame
+            chunk = os.read(self.read_fd, max(65536, 4 + len(buffer)))
+            if not chunk:
+                raise EOFError
+            buffer += chunk
+
+    def send(self, kind: bytes, body: bytes) -> None:
+        size = len(kind) + len(body)
+        header = _HEADER.pack(size) if size < 0x7FFFFFFF else _HEADER.pack(-1) + _LONG_HEADER.pack(size)
+        parts = [header, kind, body]
+        total = len(header) + size
+        written = os.writev(self.write_fd, parts)
+        if written < total:  # a pipe takes a large answer in parts
+            rest = memoryview(b"".join(parts))[written:]
+            while rest:
+                rest = rest[os.write(self.write_fd, rest) :]
+
+
+def _worker(frames: _Frames, path: str, fmt: str, isolate: bool, memory_mb: int) -> None:
     import pyoxigraph as ox
 
     def send(message: tuple[Any, ...]) -> None:
-        conn.send_bytes(_PICKLED + pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
+        frames.send(_PICKLED, pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL))
 
     isolation = isolate_network() if isolate else Isolation.NONE
     limit_memory(memory_mb)
     # Once, not with every query; None when there are none (an empty mapping still costs the engine).
-    prefixes: dict[str, str] | None = inbox.recv() or None
+    prefixes: dict[str, str] | None = pickle.loads(frames.recv()) or None  # noqa: S301 - from the server
     if fmt == "store":  # the directory of an on-disk store
         store = ox.Store.read_only(path)
     else:
@@ -291,7 +337,7 @@ def _worker(inbox: Connection, conn: Connection, path: str, fmt: str, isolate: b
     send(("ready", isolation.value))
     while True:
         try:
-            message = inbox.recv_bytes()
+            message = frames.recv()
         except EOFError:
             return
         query, row_limit, bindings, answer_format = pickle.loads(message)  # noqa: S301 - from the server
@@ -302,7 +348,7 @@ def _worker(inbox: Connection, conn: Connection, path: str, fmt: str, isolate: b
             if answer_format == "json" and not isinstance(result, ox.QueryTriples):
                 body = _json_answer(result, row_limit)
                 if body is not None:
-                    conn.send_bytes(_JSON + body)
+                    frames.send(_JSON, body)
                     continue
                 # Past a cap: run it again and cut it row by row below (rare, and bounded by the caps).
                 result = store.query(text, prefixes=prefixes)
@@ -408,10 +454,6 @@ class _Replies(asyncio.Protocol):
         self.on_lost()
 
 
-_HEADER = struct.Struct("!i")
-_LONG_HEADER = struct.Struct("!Q")
-
-
 @dataclass
 class _Worker:
     process: Any  # subprocess.Popen
@@ -454,7 +496,7 @@ def main() -> None:
     path, fmt, isolate, memory_mb = sys.argv[1], sys.argv[2], sys.argv[3] == "1", int(sys.argv[4])
     out_fd = os.dup(1)
     os.dup2(2, 1)
-    _worker(Connection(0, writable=False), Connection(out_fd, readable=False), path, fmt, isolate, memory_mb)
+    _worker(_Frames(0, out_fd), path, fmt, isolate, memory_mb)
 
 
 class QueryPool:

@@ -479,6 +479,8 @@ def create_app(
         headers = [
             (k.encode(), v.encode()) for k, v in {**SECURITY_HEADERS, "content-security-policy": PAGE_CSP}.items()
         ]
+        # As kg.core.i18n.LanguageMiddleware marks every answer of the full path.
+        headers.append((b"vary", b"Cookie"))
         app.fast = FastSparql(site, headers=headers)
     web.setup(app, site)
     return app
