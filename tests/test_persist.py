@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
 from rdflib import Graph
@@ -17,7 +18,7 @@ from kg.cli import main
 from kg.core.terms import canonical
 from kg.errors import StoreError
 from kg.graph.persist import prepare_store
-from kg.graph.store import KnowledgeGraph, load_graph
+from kg.graph.store import ASSERTED_GRAPH, KnowledgeGraph, load_graph
 from kg.rdf.load import RDFFileError
 from tests.conftest import replace_in
 
@@ -187,6 +188,19 @@ def test_serve_from_a_store(stored: KnowledgeGraph) -> None:
         assert answer.status_code == 200
         assert int(answer.json()["results"]["bindings"][0]["n"]["value"]) >= 8
         assert client.get("/id/enterprise/juheshun", headers={"accept": "text/html"}).status_code == 200
+        # The store's own named graphs (what the pages read) are not the endpoint's data.
+        graphs = client.get("/sparql", params={"query": "SELECT ?g WHERE { GRAPH ?g { } }"})
+        assert graphs.status_code == 200 and graphs.json()["results"]["bindings"] == []
+
+
+def test_queries_do_not_see_the_stores_named_graphs(stored: KnowledgeGraph) -> None:
+    from kg.sparql.engines import run_query, select_values
+
+    assert stored.oxigraph().contains_named_graph(ox.NamedNode(ASSERTED_GRAPH))  # they are there, for the pages
+    assert run_query(stored, "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows == []
+    assert select_values(stored, "SELECT ?g WHERE { GRAPH ?g { } }") == []
+    everything = run_query(stored, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }").rows[0][0]
+    assert int(everything) == len(stored.full_graph())
 
 
 @pytest.mark.server

@@ -317,7 +317,8 @@ def _build(
             fill(store, ontology, to_graph=ONTOLOGY_GRAPH)
             store.optimize()
         # What queries see (the default graph); the named graphs repeat parts of it.
-        count = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+        # Counted by the engine: walking 720,730 quads in Python took 3.3 of 17.5 s at 100 reports.
+        count = int(next(iter(store.query(_COUNT_DEFAULT)))[0].value)  # type: ignore[arg-type, index]
     finally:
         # Close the database (its last reference) before the directory is
         # renamed or removed, also when a --data file fails to parse.
@@ -326,6 +327,8 @@ def _build(
         raise problem
     return {"inputs": inputs, "quads": count, "documents": documents_of(result.corpus)}
 
+
+_COUNT_DEFAULT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 _BAD_OFFSET = (
     "SELECT ?v WHERE { ?s <http://www.w3.org/ns/oa#start>|<http://www.w3.org/ns/oa#end> ?v "

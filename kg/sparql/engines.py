@@ -71,18 +71,21 @@ _OX_POS = re.compile(r"error at (\d+):(\d+): (.*)", re.S)
 
 
 def _run_oxigraph(kg: KnowledgeGraph, text: str, bindings: Mapping[str, Node]) -> QueryResult:
+    # named_graphs=[]: the store's own named graphs (kg.graph.store: the asserted
+    # part and the ontology again, for the pages) are not the user's data; a
+    # GRAPH pattern finds nothing, as on a pushed copy (push sends the default graph).
     import pyoxigraph as ox
 
     store = kg.oxigraph()
     try:
         try:
-            result = store.query(place_values(text, values_block(bindings)), prefixes=PREFIXES)
+            result = store.query(place_values(text, values_block(bindings)), prefixes=PREFIXES, named_graphs=[])
         except SyntaxError:
             if not bindings:
                 raise
             # The text has a VALUES clause of its own at the end.
             subs = {ox.Variable(k): to_ox(v) for k, v in bindings.items()}
-            result = store.query(text, prefixes=PREFIXES, substitutions=subs)
+            result = store.query(text, prefixes=PREFIXES, substitutions=subs, named_graphs=[])
     except SyntaxError as exc:
         match = _OX_POS.match(str(exc))
         if match:
@@ -254,7 +257,7 @@ def select_values(kg: KnowledgeGraph, text: str) -> list[dict[str, str | None]]:
     import pyoxigraph as ox
 
     try:
-        result = kg.oxigraph().query(text, prefixes=PREFIXES)
+        result = kg.oxigraph().query(text, prefixes=PREFIXES, named_graphs=[])
     except SyntaxError as exc:
         raise QuerySyntaxError(str(exc)) from None
     except (OSError, ValueError, RuntimeError) as exc:

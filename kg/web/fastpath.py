@@ -5,7 +5,8 @@ full path (:func:`kg.web.server.sparql`: parameters parsed, the guard run,
 formats negotiated). When that ends in a JSON answer written by the
 worker, the request's raw query string and ``Accept`` header are kept with
 the text the guard rebuilt; the next request with the same two goes
-straight to a worker from here. What is skipped is the Python around the
+straight to a worker from here (under ``linzi-kg serve`` from the front's
+HTTP protocol, :mod:`kg.web.frontend`, which writes the answer in one piece). What is skipped is the Python around the
 query, about 0.15 to 0.25 ms of it a request (URL decoding, the
 tokenizer, routing, ``Request``/``Response`` objects); the query itself runs
 every time, in a worker, under the time limit, as before. Anything else

@@ -14,6 +14,11 @@ with what uvicorn leaves out.
 - keep-alive: ``keep_alive`` seconds idle (uvicorn's own timer) and at most
   ``max_requests`` requests per connection.
 
+It also answers prepared ``GET /sparql`` requests (:mod:`kg.web.fastpath`)
+itself, without the ASGI layers, in uvicorn's own request order (pipelined
+requests wait their turn), so that what a cheap query costs besides the
+engine stays small.
+
 For production behind a proxy, the proxy's own limits (nginx:
 ``client_header_timeout``, ``large_client_header_buffers``, ``limit_conn``)
 do the same job; these hold without one.

@@ -342,16 +342,17 @@ def _worker(frames: _Frames, path: str, fmt: str, isolate: bool, memory_mb: int)
             return
         query, row_limit, bindings, answer_format = pickle.loads(message)  # noqa: S301 - from the server
         try:
-            # A VALUES clause, as kg.sparql.engines binds parameters (see why there).
+            # A VALUES clause, as kg.sparql.engines binds parameters (see why there);
+            # no named graphs, as there (the store's own are not the user's data).
             text = place_values(query, values_clause(bindings)) if bindings else query
-            result = store.query(text, prefixes=prefixes)
+            result = store.query(text, prefixes=prefixes, named_graphs=[])
             if answer_format == "json" and not isinstance(result, ox.QueryTriples):
                 body = _json_answer(result, row_limit)
                 if body is not None:
                     frames.send(_JSON, body)
                     continue
                 # Past a cap: run it again and cut it row by row below (rare, and bounded by the caps).
-                result = store.query(text, prefixes=prefixes)
+                result = store.query(text, prefixes=prefixes, named_graphs=[])
             if isinstance(result, ox.QueryBoolean):
                 send(("ask", bool(result)))
             elif isinstance(result, ox.QuerySolutions):
