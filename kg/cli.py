@@ -1103,7 +1103,10 @@ def viz(
     "--row-limit", type=click.IntRange(1, 10_000_000), default=10_000, show_default=True, help="Rows returned at most."
 )
 @click.option(
-    "--workers", type=click.IntRange(1, 64), default=None, help="Query worker processes (default: cores, at least 2)."
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Query worker processes (default: twice the cores, at least 2).",
 )
 @click.option("--cors", "cors", multiple=True, metavar="ORIGIN", help="Allow cross-origin requests from ORIGIN.")
 @_text_option

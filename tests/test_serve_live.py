@@ -216,6 +216,7 @@ def test_twenty_clients_for_thirty_seconds() -> None:
 
 def _twenty_clients(base: str, proc: subprocess.Popen[bytes]) -> None:
     import httpx
+
     queries = [
         {"query": "SELECT ?e WHERE { ?e a lz:Enterprise }"},
         {"query": "SELECT * WHERE { ?s ?p ?o } LIMIT 500", "format": "csv"},
