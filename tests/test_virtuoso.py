@@ -1,4 +1,4 @@
-"""A real Virtuoso (Debian's virtuoso-opensource 7.2): push at 1 and 10
+"""A real Virtuoso (Debian's virtuoso-opensource 7.2): push at 1, 4 and 10
 synthetic reports answers the digest challenge before the body goes out,
 every named query gives the same rows there as in-process, and what
 Virtuoso says (401, 500, a 200 HTML page) reaches the user as one line."""
@@ -28,7 +28,7 @@ def crud(base: str) -> str:
     return f"{base}/sparql-graph-crud-auth"
 
 
-@pytest.fixture(scope="module", params=[1, 10], ids=lambda n: f"{n}-reports")
+@pytest.fixture(scope="module", params=[1, 4, 10], ids=lambda n: f"{n}-reports")
 def synthetic(
     request: pytest.FixtureRequest, virtuoso: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[KnowledgeGraph, str]]:
