@@ -6,9 +6,10 @@ formats negotiated). When that ends in a JSON answer written by the
 worker, the request's raw query string and ``Accept`` header are kept with
 the text the guard rebuilt; the next request with the same two goes
 straight to a worker from here (under ``linzi-kg serve`` from the front's
-HTTP protocol, :mod:`kg.web.frontend`, which writes the answer in one piece). What is skipped is the Python around the
-query, about 0.15 to 0.25 ms of it a request (URL decoding, the
-tokenizer, routing, ``Request``/``Response`` objects); the query itself runs
+HTTP protocol, :mod:`kg.web.frontend`, which writes the answer in one
+piece). What is skipped is the Python around the query, about 0.15 to
+0.25 ms of it a request (URL decoding, the tokenizer, routing,
+``Request``/``Response`` objects, ASGI messages); the query itself runs
 every time, in a worker, under the time limit, as before. Anything else
 (another method or path, an answer too large for the worker to write, CORS
 on) goes the full way. The answers carry the headers every answer of the

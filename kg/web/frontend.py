@@ -184,10 +184,10 @@ class _Guarded(HttpToolsProtocol):
         if got is None:  # the full path answers it after all
             await cycle.run_asgi(app)
             return
+        if self.flow.write_paused and not cycle.disconnected:
+            await self.flow.drain()  # an earlier answer on this connection is still being read
         if cycle.disconnected:
             return
-        if self.flow.write_paused:
-            await self.flow.drain()
         status, headers, body = got
         parts = [STATUS_LINE[status]]
         for name, value in (*self.server_state.default_headers, *headers):
