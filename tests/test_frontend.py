@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from kg.bench.cost import children
 from kg.bench.servers import linzi_server
 
 pytestmark = pytest.mark.server
@@ -125,26 +126,13 @@ def test_a_prepared_request_that_ends_the_connection_ends_it(
         assert reader.closed()
 
 
-def _workers(pid: int) -> list[int]:
-    out = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
-                        out.append(int(entry))
-            except (OSError, ValueError, IndexError):
-                pass
-    return out
-
-
 def test_a_prepared_query_keeps_the_time_limit(server: tuple[str, subprocess.Popen[bytes]]) -> None:
     base, proc = server
     with _connect(base) as conn:
         reader = _Reader(conn)
         conn.sendall(_request())
         assert reader.response()[0] == 200
-        stopped = _workers(proc.pid)
+        stopped = children(proc.pid)
         assert len(stopped) == 2
         for pid in stopped:  # a worker that never answers, as a query past the limit
             os.kill(pid, signal.SIGSTOP)
