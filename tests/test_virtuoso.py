@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from click.testing import CliRunner
@@ -24,32 +25,44 @@ pytestmark = pytest.mark.server
 DBA = Credentials("dba", "dba")  # a fresh Virtuoso database's administrator
 
 
+class Synthetic(NamedTuple):
+    kg: KnowledgeGraph
+    iri: str
+    virtuoso: str  # the base URL of its own Virtuoso
+
+
 def crud(base: str) -> str:
     return f"{base}/sparql-graph-crud-auth"
 
 
 @pytest.fixture(scope="module", params=[1, 4, 10], ids=lambda n: f"{n}-reports")
-def synthetic(
-    request: pytest.FixtureRequest, virtuoso: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[tuple[KnowledgeGraph, str]]:
-    """``linzi-kg synth --reports N`` loaded in-process and pushed to Virtuoso
-    (at 10 reports an 8 MB body: more than urllib's send-then-authenticate
-    got through)."""
+def synthetic(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Synthetic]:
+    """``linzi-kg synth --reports N`` loaded in-process and pushed to a fresh
+    Virtuoso database (at 10 reports an 8 MB body: more than urllib's
+    send-then-authenticate got through).
+
+    Fresh for each size, because Virtuoso 7.2 answers ``chain-enterprises``
+    by what else its database has held and been asked: 1, 4 and 10 reports
+    pushed and queried in turn into one database lose rows at 10 (0 or 1
+    of 3 for the chemical chains), while 10 alone, or 4 then 10, answer
+    right. The README's Scaling-out section says so."""
+    from kg.bench.servers import virtuoso_server
+
     reports: int = request.param
-    path = tmp_path_factory.mktemp("synth") / f"synth-{reports}.nt"
+    folder = tmp_path_factory.mktemp(f"synth-{reports}")
+    path = folder / f"synth-{reports}.nt"
     write_synthetic(path, reports)
     kg = load_graph(extra=[path])
     iri = f"https://w3id.org/linzi-kg/graph/synth-{reports}"
-    report = push(kg.oxigraph(), crud(virtuoso), graph_iri=iri, credentials=DBA)
-    assert report.counted == report.triples == len(kg.oxigraph())
-    yield kg, iri
+    with virtuoso_server(folder / "virtuoso") as base:
+        report = push(kg.oxigraph(), crud(base), graph_iri=iri, credentials=DBA)
+        assert report.counted == report.triples == len(kg.oxigraph())
+        yield Synthetic(kg, iri, base)
 
 
 @pytest.mark.parametrize("query", list_queries(), ids=lambda q: q.name)
-def test_every_named_query_answers_the_same_on_virtuoso(
-    virtuoso: str, synthetic: tuple[KnowledgeGraph, str], query: NamedQuery
-) -> None:
-    kg, iri = synthetic
+def test_every_named_query_answers_the_same_on_virtuoso(synthetic: Synthetic, query: NamedQuery) -> None:
+    kg, iri, virtuoso = synthetic
     bindings = bindings_for(query, {}, kg.asserted)
     embedded = run_query(kg, query.text, bindings)
     remote = run_remote(f"{virtuoso}/sparql", query.text, bindings, graph_iri=iri)
@@ -59,11 +72,11 @@ def test_every_named_query_answers_the_same_on_virtuoso(
     assert sorted(remote.comparable()) == sorted(embedded.comparable())
 
 
-def test_chain_enterprises_for_every_chain_set(virtuoso: str, synthetic: tuple[KnowledgeGraph, str]) -> None:
+def test_chain_enterprises_for_every_chain_set(synthetic: Synthetic) -> None:
     # The query Virtuoso once answered with 1 row of 3 (see its comment).
     from kg.sparql.queries import get_query
 
-    kg, iri = synthetic
+    kg, iri, virtuoso = synthetic
     query = get_query("chain-enterprises")
     from rdflib import SKOS
 
