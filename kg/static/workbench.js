@@ -89,7 +89,7 @@
   }
 
   // Names for the controls YASGUI draws without one (axe: label, select-name,
-  // empty-table-header), in the page's language.
+  // link-name, empty-table-header), in the page's language.
   function nameControls() {
     const en = document.documentElement.lang.startsWith("en");
     for (const area of root.querySelectorAll("textarea:not([aria-label])")) {
@@ -97,6 +97,12 @@
     }
     for (const select of root.querySelectorAll("select:not([aria-label])")) {
       select.setAttribute("aria-label", en ? "Rows per page" : "每页行数");
+    }
+    // YASR's icon-only links (the result view's documentation link) have no text.
+    for (const link of root.querySelectorAll("a:not([aria-label])")) {
+      if (!link.textContent.trim() && !link.title) {
+        link.setAttribute("aria-label", en ? "About this result view" : "此结果视图的说明");
+      }
     }
     // The row-number column has no header text; "#" names it for everyone.
     for (const th of root.querySelectorAll("th")) {
