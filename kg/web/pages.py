@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import urllib.parse
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jinja2
 from rdflib import Literal, URIRef
@@ -25,6 +25,9 @@ from kg.documents.spans import editorial_triples_of
 from kg.errors import KGError, UsageError
 from kg.graph.stats import curie
 from kg.rdf.load import offset
+
+if TYPE_CHECKING:
+    from kg.sparql.queries import NamedQuery
 
 SITE_TITLE = "临淄区政府工作报告知识图谱"
 
@@ -319,15 +322,25 @@ async def named_list(request: Request) -> Response:
     return _page(request, "named_list.html", named=request.app.state.named)
 
 
-async def named_page(request: Request) -> Response:
-    from kg.sparql.queries import bindings_for, get_query
+def named_request(request: Request) -> tuple[NamedQuery, dict[str, str]]:
+    """The named query a ``/queries/NAME...`` request names (404 when none
+    has that name; never a path) and the parameters the request gives it."""
+    from kg.errors import QueryNotFound
+    from kg.sparql.queries import get_query
 
     name = request.path_params["name"]
     named = get_query(name) if "/" not in name and not name.endswith(".rq") else None
     if named is None:
-        raise NotFound(f"no named query {name!r}")
+        raise QueryNotFound(f"no named query {name!r}")
+    return named, {p.name: request.query_params[p.name] for p in named.params if p.name in request.query_params}
+
+
+async def named_page(request: Request) -> Response:
+    from kg.sparql.queries import bindings_for
+
+    named, given = named_request(request)
+    name = named.name
     site = request.app.state.site
-    given = {p.name: request.query_params[p.name] for p in named.params if p.name in request.query_params}
     values = {p.name: given.get(p.name, p.default) for p in named.params}
     from kg.graph.lookup import AmbiguousEntity, EntityNotFound
     from kg.web.browse_pages import candidates_context, suggestions

@@ -137,20 +137,16 @@ async def query_download(request: Request) -> Response:
 
 async def named_download(request: Request) -> Response:
     from kg.core.terms import to_cell
-    from kg.errors import QueryNotFound
-    from kg.sparql.queries import bindings_for, get_query, with_sentences
+    from kg.sparql.queries import bindings_for, with_sentences
+    from kg.web.pages import named_request
 
-    name = request.path_params["name"]
-    named = get_query(name) if "/" not in name and not name.endswith(".rq") else None
-    if named is None:
-        raise QueryNotFound(f"no named query {name!r}")
+    named, given = named_request(request)
     site = request.app.state.site
-    given = {p.name: request.query_params[p.name] for p in named.params if p.name in request.query_params}
     bindings = bindings_for(named, given, site.kg.asserted)
     result, truncated = await site.query(named.text, {k: to_cell(v) for k, v in bindings.items()})
     if named.sentence and site.kg.texts and result.kind == "select":
         result = with_sentences(result, named.sentence, site.kg)  # as the page shows it
-    return await _send_table(request, result, truncated, filename=name, title=name)
+    return await _send_table(request, result, truncated, filename=named.name, title=named.name)
 
 
 def routes() -> list[Route]:
