@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
 import os
+import re
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -93,6 +96,34 @@ def virtuoso(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyp
 
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+
+@pytest.fixture(scope="session")
+def page_server() -> Iterator[str]:
+    """One ``linzi-kg serve --workers 1`` for the browser tests of the pages
+    (they only read), stopped after the session; yields its base URL."""
+    from kg.bench.servers import linzi_server
+
+    with linzi_server(["--workers", "1"], timeout=60) as (base, _proc):
+        yield base
+
+
+@contextlib.contextmanager
+def offline_page(browser, *, init_script: str | None = None) -> Iterator[tuple[PageWatch, list[str]]]:  # type: ignore[no-untyped-def]
+    """A :class:`PageWatch` that may reach only the local server: any other
+    http(s) request is refused and recorded. On leaving, none may have been
+    made, and no console error, page error or dialog may have occurred."""
+    w = PageWatch(browser, block_http=False)
+    outside: list[str] = []
+    w.page.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), lambda r: (outside.append(r.request.url), r.abort()))
+    if init_script:
+        w.page.add_init_script(init_script)
+    ARTIFACTS.mkdir(exist_ok=True)
+    try:
+        yield w, outside
+        assert outside == [] and w.errors == [] and w.dialogs == []
+    finally:
+        w.close()
 
 
 @pytest.fixture(scope="session")

@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from conftest import ARTIFACTS
-
-from kg.bench.servers import linzi_server
 
 pytestmark = [pytest.mark.server, pytest.mark.browser]
 
@@ -50,9 +47,8 @@ RULES = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    with linzi_server(["--workers", "1"], timeout=60) as (base, _proc):
-        yield base
+def server(page_server: str) -> str:
+    return page_server
 
 
 @pytest.fixture(scope="module")

@@ -8,9 +8,7 @@ import re
 from collections.abc import Iterator
 
 import pytest
-from conftest import ARTIFACTS, PageWatch
-
-from kg.bench.servers import linzi_server
+from conftest import ARTIFACTS, PageWatch, offline_page
 
 pytestmark = [pytest.mark.server, pytest.mark.browser]
 
@@ -18,22 +16,14 @@ PHONE = {"width": 390, "height": 844}
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    with linzi_server(["--workers", "1"], timeout=60) as (base, _proc):
-        yield base
+def server(page_server: str) -> str:
+    return page_server
 
 
 @pytest.fixture
 def watch(browser, server: str) -> Iterator[tuple[PageWatch, list[str]]]:  # type: ignore[no-untyped-def]
-    w = PageWatch(browser, block_http=False)
-    outside: list[str] = []
-    w.page.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), lambda r: (outside.append(r.request.url), r.abort()))
-    ARTIFACTS.mkdir(exist_ok=True)
-    try:
-        yield w, outside
-        assert outside == [] and w.errors == [] and w.dialogs == []
-    finally:
-        w.close()
+    with offline_page(browser) as watched:
+        yield watched
 
 
 def test_span_link_opens_the_article_marked(server: str, watch) -> None:  # type: ignore[no-untyped-def]

@@ -11,10 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ARTIFACTS, PageWatch
+from conftest import ARTIFACTS, PageWatch, offline_page
 from starlette.testclient import TestClient
 
-from kg.bench.servers import linzi_server
 from kg.sparql.queries import run
 from kg.web.server import Settings, create_app
 from kg.web.workbench import WORKBENCH_CSP
@@ -88,24 +87,15 @@ def test_hostile_query_text_stays_data(client: TestClient) -> None:
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    with linzi_server(["--workers", "1"], timeout=60) as (base, _proc):
-        yield base
+def server(page_server: str) -> str:
+    return page_server
 
 
 @pytest.fixture
 def watch(browser, server: str) -> Iterator[tuple[PageWatch, list[str]]]:  # type: ignore[no-untyped-def]
-    w = PageWatch(browser, block_http=False)
-    outside: list[str] = []
-    w.page.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), lambda r: (outside.append(r.request.url), r.abort()))
-    w.page.add_init_script(CSP_WATCH)
-    ARTIFACTS.mkdir(exist_ok=True)
-    try:
+    with offline_page(browser, init_script=CSP_WATCH) as (w, outside):
         yield w, outside
         assert w.page.evaluate("window.__csp || []") == []
-        assert outside == [] and w.errors == [] and w.dialogs == []
-    finally:
-        w.close()
 
 
 def _ready(page) -> None:  # type: ignore[no-untyped-def]
