@@ -191,6 +191,7 @@ class LZ(DefinedNamespace):
     textOf: URIRef
     timeOfDay: URIRef
     undertakes: URIRef
+    withinArea: URIRef
     valueStatus: URIRef
     valueStatusScheme: URIRef
     verdict: URIRef
