@@ -191,12 +191,12 @@ class LZ(DefinedNamespace):
     textOf: URIRef
     timeOfDay: URIRef
     undertakes: URIRef
-    withinArea: URIRef
     valueStatus: URIRef
     valueStatusScheme: URIRef
     verdict: URIRef
     verdictScheme: URIRef
     webAddress: URIRef
+    withinArea: URIRef
     workStageScheme: URIRef
 
 
